@@ -1,0 +1,34 @@
+# The two commands: `make book` and `make test` (see README.md).
+# Both create .venv on first use and install the project into it.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+JOBS   ?= 2
+
+.PHONY: book test test-fast browser-deps zoo bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip -q
+	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+## Build the HTML book offline into _build/html, executing every chapter.
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
+	@echo "book: $$(pwd)/_build/html/index.html"
+
+## The whole test suite: unit tests, notebooks (nbval), the built book in headless Chromium.
+test: $(STAMP) browser-deps
+	$(PY) -m pytest tests -n $(JOBS) --dist loadscope
+
+## Headless Chromium from Debian (no browser download), for the browser tests.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+
+clean:
+	rm -rf _build .pytest_cache
