@@ -1,0 +1,108 @@
+"""Shared machinery for the five tasks of paper §4 (wire format: SPEC §3).
+
+Every task turns a seed into a :class:`Batch` of batch-first tensors.  All
+randomness is drawn on the CPU from the caller's ``torch.Generator`` and only
+then moved to the requested device, so one seed gives bit-identical data on a
+laptop and on a GPU.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import ClassVar, NamedTuple
+
+import torch
+
+__all__ = ["Batch", "Task", "check_int", "check_range", "draw_int", "random_bits"]
+
+
+class Batch(NamedTuple):
+    """One batch of a task (SPEC §3).
+
+    x: ``(B, T, input_width)`` inputs; y: ``(B, T, output_width)`` targets;
+    mask: ``(B, T)``, 1.0 on the steps that carry targets and 0.0 elsewhere.
+    All float32.
+    """
+
+    x: torch.Tensor
+    y: torch.Tensor
+    mask: torch.Tensor
+
+    def to(self, device) -> "Batch":
+        """The same batch on ``device``."""
+        return Batch(*(t.to(device) for t in self))
+
+
+def check_int(name: str, value, minimum: int) -> int:
+    """Raise ``ValueError`` unless ``value`` is an integer >= ``minimum``."""
+    # bool is an Integral in Python; a flag passed as a length is a bug.
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"expected {name} to be an integer >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"expected {name} >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_range(lo_name: str, lo, hi_name: str, hi, minimum: int) -> None:
+    """Validate an inclusive integer range ``minimum <= lo <= hi``."""
+    check_int(lo_name, lo, minimum)
+    check_int(hi_name, hi, minimum)
+    if lo > hi:
+        raise ValueError(f"expected {lo_name} <= {hi_name}, got {lo_name}={lo} > {hi_name}={hi}")
+
+
+def draw_int(lo: int, hi: int, generator: torch.Generator | None) -> int:
+    """One integer uniform on ``{lo, ..., hi}`` (inclusive), from ``generator``."""
+    return int(torch.randint(lo, hi + 1, (1,), generator=generator).item())
+
+
+def random_bits(*shape: int, generator: torch.Generator | None) -> torch.Tensor:
+    """Independent fair 0/1 bits as float32 (SPEC §3: "p = 0.5 unless stated")."""
+    return torch.randint(0, 2, shape, generator=generator).to(torch.float32)
+
+
+@dataclass(frozen=True)
+class Task:
+    """Base class of the tasks.  Subclasses are frozen dataclasses whose fields
+    are the parameters of the length distribution, and implement ``_generate``.
+
+    Class attributes: ``name`` (the SPEC §4 task name), ``input_width``,
+    ``output_width``.
+    """
+
+    name: ClassVar[str] = ""
+    input_width: ClassVar[int] = 0
+    output_width: ClassVar[int] = 0
+
+    def batch(
+        self,
+        batch_size: int,
+        generator: torch.Generator | None = None,
+        device=None,
+    ) -> Batch:
+        """Draw ``batch_size`` sequences (one shared length per batch).
+
+        ``generator`` must be a CPU generator (``None`` uses torch's global
+        one); the finished tensors are moved to ``device``.
+        """
+        batch_size = check_int("batch_size", batch_size, 1)
+        if generator is not None and generator.device.type != "cpu":
+            # Drawing on the accelerator would make the data depend on the device.
+            raise ValueError(f"expected a CPU torch.Generator, got one on {generator.device}")
+        out = self._generate(batch_size, generator)
+        return out if device is None else out.to(device)
+
+    def _generate(self, batch_size: int, generator: torch.Generator | None) -> Batch:
+        raise NotImplementedError
+
+    def generalisation_cases(self) -> dict[str, "Task"]:
+        """Named task configurations for the paper's generalisation studies."""
+        return {"training": self}
+
+    def describe(self) -> str:
+        """A one-line human-readable description."""
+        return repr(self)
+
+    def __str__(self) -> str:
+        return self.describe()

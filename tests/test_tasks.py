@@ -1,0 +1,389 @@
+"""The task encodings of SPEC §3 (paper §4.1-4.5), checked on small cases."""
+
+import math
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ntmlib.tasks import (
+    NGRAMS_VALIDATION_SIZE,
+    TASKS,
+    AssociativeRecallTask,
+    Batch,
+    CopyTask,
+    NGramsTask,
+    PrioritySortTask,
+    RepeatCopyTask,
+    Task,
+    bits_from_batch,
+    get_task,
+    normalise_repeats,
+    optimal_cost_bits,
+    optimal_estimator,
+    sample_beta_half,
+)
+
+FAST = settings(max_examples=30, deadline=None)
+
+
+def gen(seed=0):
+    return torch.Generator().manual_seed(seed)
+
+
+# ---------------------------------------------------------------- common
+
+
+def test_task_names_are_the_spec_names():
+    assert set(TASKS) == {"copy", "repeat-copy", "associative-recall", "ngrams", "priority-sort"}
+    for name, cls in TASKS.items():
+        assert cls.name == name and issubclass(cls, Task)
+
+
+@pytest.mark.parametrize("name", sorted(TASKS))
+def test_shapes_dtypes_and_widths(name):
+    task = get_task(name)
+    batch = task.batch(3, gen())
+    assert isinstance(batch, Batch)
+    x, y, mask = batch
+    B, T = mask.shape
+    assert B == 3
+    assert x.shape == (3, T, task.input_width)
+    assert y.shape == (3, T, task.output_width)
+    assert x.dtype == y.dtype == mask.dtype == torch.float32
+    assert set(mask.unique().tolist()) <= {0.0, 1.0}
+    assert name in task.describe() and name in str(task)
+
+
+@pytest.mark.parametrize("name", sorted(TASKS))
+def test_seeded_determinism(name):
+    task = get_task(name)
+    a, b = task.batch(4, gen(7)), task.batch(4, gen(7))
+    for s, t in zip(a, b):
+        assert torch.equal(s, t)
+    c = task.batch(4, gen(8))
+    assert a.x.shape != c.x.shape or not torch.equal(a.x, c.x)
+
+
+@pytest.mark.parametrize("name", sorted(TASKS))
+def test_device_argument_moves_the_same_data(name):
+    task = get_task(name)
+    ref = task.batch(2, gen(3))
+    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    for device in devices:
+        moved = task.batch(2, gen(3), device=device)
+        assert moved.x.device.type == device
+        for s, t in zip(ref, moved):
+            assert torch.equal(s, t.cpu())
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "4"])
+def test_bad_batch_size(bad):
+    with pytest.raises(ValueError, match="batch_size"):
+        CopyTask().batch(bad, gen())
+
+
+@pytest.mark.parametrize(
+    "cls, kwargs, match",
+    [
+        (CopyTask, dict(min_length=0), "min_length"),
+        (CopyTask, dict(min_length=5, max_length=4), "min_length <= max_length"),
+        (CopyTask, dict(max_length=2.0), "max_length"),
+        (RepeatCopyTask, dict(min_length=0), "min_length"),
+        (RepeatCopyTask, dict(min_repeats=0), "min_repeats"),
+        (RepeatCopyTask, dict(min_repeats=3, max_repeats=2), "min_repeats <= max_repeats"),
+        (AssociativeRecallTask, dict(min_items=1), "min_items >= 2"),
+        (AssociativeRecallTask, dict(min_items=4, max_items=3), "min_items <= max_items"),
+        (AssociativeRecallTask, dict(item_length=0), "item_length"),
+        (NGramsTask, dict(length=0), "length"),
+        (PrioritySortTask, dict(num_inputs=0), "num_inputs"),
+        (PrioritySortTask, dict(num_outputs=0), "num_outputs"),
+        (PrioritySortTask, dict(num_inputs=5, num_outputs=6), "num_outputs <= num_inputs"),
+    ],
+)
+def test_bad_parameters(cls, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        cls(**kwargs)
+
+
+def test_get_task():
+    assert get_task("copy", max_length=5) == CopyTask(1, 5)
+    with pytest.raises(ValueError) as err:
+        get_task("sort")
+    for name in TASKS:
+        assert name in str(err.value)
+
+
+def test_defaults_are_the_paper_training_distributions():
+    assert CopyTask() == CopyTask(1, 20)
+    assert RepeatCopyTask() == RepeatCopyTask(1, 10, 1, 10)
+    assert AssociativeRecallTask() == AssociativeRecallTask(2, 6, 3)
+    assert NGramsTask().length == 200
+    assert PrioritySortTask() == PrioritySortTask(20, 16)
+
+
+def test_generalisation_cases():
+    copy = CopyTask().generalisation_cases()
+    assert [c.min_length for c in copy.values()] == [10, 20, 30, 50, 120]
+    assert all(c.min_length == c.max_length for c in copy.values())
+    assert copy["L=120"].batch(1, gen()).x.shape[1] == 241
+
+    rc = RepeatCopyTask().generalisation_cases()
+    assert rc["training"] == RepeatCopyTask()
+    assert rc["L=20,R=10"] == RepeatCopyTask(20, 20, 10, 10)
+    assert rc["L=10,R=20"] == RepeatCopyTask(10, 10, 20, 20)
+    assert rc["L=20,R=20"] == RepeatCopyTask(20, 20, 20, 20)
+
+    ar = AssociativeRecallTask().generalisation_cases()
+    assert [c.min_items for c in ar.values()] == list(range(6, 21))
+    assert ar["K=20"].batch(1, gen()).x.shape[1] == 4 * 20 + 8
+
+    assert list(NGramsTask().generalisation_cases().values()) == [NGramsTask()]
+    assert list(PrioritySortTask().generalisation_cases().values()) == [PrioritySortTask()]
+
+
+# ---------------------------------------------------------------- copy (§4.1)
+
+
+@FAST
+@given(L=st.integers(1, 25), seed=st.integers(0, 2**31))
+def test_copy_encoding(L, seed):
+    x, y, mask = CopyTask(L, L).batch(3, gen(seed))
+    T = 2 * L + 1
+    assert x.shape == (3, T, 9) and y.shape == (3, T, 8)
+    assert torch.equal(y[:, L + 1 :], x[:, :L, :8])  # targets are the data, in order
+    assert not y[:, : L + 1].any()
+    assert set(x[:, :L, :8].unique().tolist()) <= {0.0, 1.0}
+    assert torch.equal(x[:, L], torch.tensor([0.0] * 8 + [1.0]).expand(3, 9))  # delimiter step
+    assert not x[:, :L, 8].any() and not x[:, L + 1 :].any()
+    assert torch.equal(mask, torch.cat([torch.zeros(3, L + 1), torch.ones(3, L)], 1))
+
+
+def test_copy_hand_case():
+    x, y, mask = CopyTask(2, 2).batch(1, gen(0))
+    d0, d1 = x[0, 0, :8], x[0, 1, :8]
+    expected_x = torch.stack(
+        [torch.cat([d0, torch.zeros(1)]), torch.cat([d1, torch.zeros(1)]),
+         torch.tensor([0.0] * 8 + [1.0]), torch.zeros(9), torch.zeros(9)]
+    )
+    assert torch.equal(x[0], expected_x)
+    assert torch.equal(y[0], torch.stack([torch.zeros(8)] * 3 + [d0, d1]))
+    assert mask[0].tolist() == [0, 0, 0, 1, 1]
+
+
+def test_copy_length_distribution_covers_training_range():
+    g = gen(1)
+    lengths = {(CopyTask().batch(1, g).x.shape[1] - 1) // 2 for _ in range(400)}
+    assert lengths == set(range(1, 21))
+
+
+# ---------------------------------------------------------------- repeat copy (§4.2)
+
+
+def test_normalise_repeats():
+    assert normalise_repeats(5.5) == 0.0
+    assert normalise_repeats(1) == pytest.approx(-4.5 / math.sqrt(8.25))
+    assert normalise_repeats(20) == pytest.approx(14.5 / math.sqrt(8.25))
+    r = torch.arange(1, 11, dtype=torch.float64)  # the training distribution U{1..10}
+    z = normalise_repeats(r)
+    assert z.mean().item() == pytest.approx(0.0, abs=1e-12)
+    assert z.var(unbiased=False).item() == pytest.approx(1.0)
+
+
+@FAST
+@given(L=st.integers(1, 12), R=st.integers(1, 12), seed=st.integers(0, 2**31))
+def test_repeat_copy_encoding(L, R, seed):
+    x, y, mask = RepeatCopyTask(L, L, R, R).batch(2, gen(seed))
+    T = L + 1 + R * L + 1
+    assert x.shape == (2, T, 10) and y.shape == (2, T, 9)
+    data = x[:, :L, :8]
+    assert not x[:, :L, 8:].any() and not x[:, L + 1 :].any()
+    assert x[:, L, 8].eq(1).all() and not x[:, L, :8].any()
+    assert torch.allclose(x[:, L, 9], torch.tensor(normalise_repeats(R), dtype=torch.float32))
+    for r in range(R):  # R copies back to back, end marker off
+        start = L + 1 + r * L
+        assert torch.equal(y[:, start : start + L, :8], data)
+    assert not y[:, : T - 1, 8].any()
+    assert torch.equal(y[:, T - 1], torch.tensor([0.0] * 8 + [1.0]).expand(2, 9))
+    assert not y[:, : L + 1].any()
+    assert torch.equal(mask, torch.cat([torch.zeros(2, L + 1), torch.ones(2, R * L + 1)], 1))
+
+
+def test_repeat_copy_hand_case():
+    x, y, mask = RepeatCopyTask(2, 2, 3, 3).batch(1, gen(0))
+    assert x.shape[1] == 2 + 1 + 6 + 1 == 10
+    assert x[0, 2].tolist()[8:] == [1.0, pytest.approx((3 - 5.5) / math.sqrt(8.25))]
+    d = x[0, :2, :8]
+    assert torch.equal(y[0, 3:9, :8], torch.cat([d, d, d]))
+    assert y[0, :, 8].tolist() == [0] * 9 + [1]
+    assert mask[0].tolist() == [0, 0, 0] + [1] * 7
+
+
+# ---------------------------------------------------------------- associative recall (§4.3)
+
+
+def _parse_recall(x, K):
+    """Items (B, K, 3, 6) and the query (B, 3, 6) read back from the input."""
+    B = x.shape[0]
+    items = x[:, : 4 * K].reshape(B, K, 4, 8)[:, :, 1:, :6]
+    query = x[:, 4 * K + 1 : 4 * K + 4, :6]
+    return items, query
+
+
+@FAST
+@given(K=st.integers(2, 8), seed=st.integers(0, 2**31))
+def test_associative_recall_encoding(K, seed):
+    x, y, mask = AssociativeRecallTask(K, K).batch(4, gen(seed))
+    T = 4 * K + 8
+    assert x.shape == (4, T, 8) and y.shape == (4, T, 6)
+    item_delims = [4 * k for k in range(K)]
+    query_delims = [4 * K, 4 * K + 4]
+    for t in range(T):
+        assert x[:, t, 6].eq(1.0 if t in item_delims else 0.0).all()
+        assert x[:, t, 7].eq(1.0 if t in query_delims else 0.0).all()
+        if t in item_delims or t in query_delims or t >= T - 3:
+            assert not x[:, t, :6].any()  # delimiter and answer steps carry no data
+    items, query = _parse_recall(x, K)
+    # The target is the item after the query item, which is never the last one.
+    for b in range(4):
+        hits = [j for j in range(K) if torch.equal(items[b, j], query[b])]
+        assert any(j < K - 1 and torch.equal(y[b, T - 3 :], items[b, j + 1]) for j in hits)
+    assert not y[:, : T - 3].any()
+    assert torch.equal(mask, torch.cat([torch.zeros(4, T - 3), torch.ones(4, 3)], 1))
+
+
+def test_associative_recall_query_never_last_and_uniform():
+    K, g = 4, gen(5)
+    counts = torch.zeros(K)
+    for _ in range(50):
+        x, y, _ = AssociativeRecallTask(K, K).batch(32, g)
+        items, query = _parse_recall(x, K)
+        for b in range(32):
+            j = next(j for j in range(K) if torch.equal(items[b, j], query[b]))
+            counts[j] += 1
+            assert j < K - 1 and torch.equal(y[b, -3:], items[b, j + 1])
+    assert counts[-1] == 0
+    # 1600 draws uniform over 3 items: each near 533 (sd ~19).
+    assert ((counts[:-1] - 1600 / 3).abs() < 100).all()
+
+
+def test_associative_recall_item_count_distribution():
+    g = gen(2)
+    ks = {(AssociativeRecallTask().batch(1, g).x.shape[1] - 8) // 4 for _ in range(200)}
+    assert ks == {2, 3, 4, 5, 6}
+
+
+# ---------------------------------------------------------------- N-grams (§4.4)
+
+
+def test_ngrams_encoding():
+    batch = NGramsTask().batch(8, gen(0))
+    x, y, mask = batch
+    assert x.shape == y.shape == (8, 200, 1)
+    b = bits_from_batch(batch)
+    assert torch.equal(b, y[..., 0]) and set(b.unique().tolist()) <= {0.0, 1.0}
+    assert not x[:, 0].any()  # nothing seen yet
+    assert torch.equal(x[:, 1:, 0], b[:, :-1])  # input[t] = b[t-1]
+    assert mask.eq(1).all()  # every step predicts the next bit
+    assert NGramsTask.bits is bits_from_batch or NGramsTask.bits(batch).equal(b)
+    assert NGramsTask.validation_size == NGRAMS_VALIDATION_SIZE == 1000
+
+
+def test_ngrams_short_lengths():
+    for T in (1, 3, 5, 6):
+        x, y, mask = NGramsTask(T).batch(2, gen())
+        assert x.shape == (2, T, 1) and torch.equal(x[:, 1:, 0], y[:, :-1, 0])
+
+
+def test_ngrams_sequences_follow_a_table():
+    # Fair coin flips cost 200 bits under the optimal estimator; 6-gram data with
+    # Beta(1/2, 1/2) tables is far more predictable (paper Fig. 13: about 130).
+    b = bits_from_batch(NGramsTask().batch(200, gen(1)))
+    cost = optimal_cost_bits(b).mean().item()
+    assert 120 < cost < 150
+    coin = torch.randint(0, 2, (200, 200), generator=gen(2)).float()
+    assert optimal_cost_bits(coin).mean().item() > 200
+
+
+def test_beta_half_sampler_is_arcsine():
+    s = sample_beta_half(200_000, generator=gen(0))
+    assert ((s >= 0) & (s <= 1)).all()
+    assert s.mean().item() == pytest.approx(0.5, abs=0.005)
+    assert s.var().item() == pytest.approx(1 / 8, abs=0.003)  # Beta(a, b) var: ab/((a+b)^2(a+b+1))
+    for q in (0.05, 0.25, 0.5, 0.9):  # CDF of Beta(1/2, 1/2): (2/pi) arcsin(sqrt(q))
+        assert (s <= q).float().mean().item() == pytest.approx(
+            2 / math.pi * math.asin(math.sqrt(q)), abs=0.005
+        )
+
+
+def test_optimal_estimator_hand_cases():
+    # All zeros: context 00000 is seen with outcome 0 at t=5, 6, ...
+    p = optimal_estimator(torch.zeros(1, 8))
+    assert p[0].tolist() == pytest.approx([0.5] * 6 + [0.5 / 2, 0.5 / 3])
+    # 00000 -> 1 at t=5; contexts 00001, 00010, 00100, 01000, 10000 are new at
+    # t=6..10; at t=11 the context is 00000 again: N1=1, N0=0 -> 1.5/2.
+    b = torch.tensor([[0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1]], dtype=torch.float32)
+    assert optimal_estimator(b)[0].tolist() == pytest.approx([0.5] * 11 + [0.75])
+    cost = optimal_cost_bits(torch.zeros(1, 8))
+    assert cost.tolist() == pytest.approx([6 - math.log2(0.75) - math.log2(5 / 6)])
+
+
+def _reference_estimator(bits):
+    """Eq. 10 with an explicit table of counts, one sequence at a time."""
+    out = []
+    for seq in bits.tolist():
+        counts, row = {}, []
+        for t, bit in enumerate(seq):
+            if t < 5:
+                row.append(0.5)
+                continue
+            c = tuple(seq[t - 5 : t])
+            n0, n1 = counts.get(c, (0, 0))
+            row.append((n1 + 0.5) / (n0 + n1 + 1))
+            counts[c] = (n0 + (bit == 0), n1 + (bit == 1))
+        out.append(row)
+    return torch.tensor(out)
+
+
+@FAST
+@given(seed=st.integers(0, 2**31), T=st.integers(1, 60))
+def test_optimal_estimator_matches_reference(seed, T):
+    # Low-entropy bits so that contexts repeat often.
+    bits = (torch.rand(3, T, generator=gen(seed)) < 0.2).float()
+    assert torch.allclose(optimal_estimator(bits), _reference_estimator(bits).float())
+
+
+def test_optimal_estimator_rejects_bad_shapes():
+    with pytest.raises(ValueError, match=r"\(B, T\)"):
+        optimal_estimator(torch.zeros(2, 5, 1))
+    with pytest.raises(ValueError, match=r"\(B, T\)"):
+        optimal_cost_bits(torch.zeros(5))
+
+
+# ---------------------------------------------------------------- priority sort (§4.5)
+
+
+@FAST
+@given(seed=st.integers(0, 2**31))
+def test_priority_sort_encoding(seed):
+    x, y, mask = PrioritySortTask().batch(4, gen(seed))
+    assert x.shape == (4, 37, 10) and y.shape == (4, 37, 8)
+    prio = x[:, :20, 8]
+    assert ((prio >= -1) & (prio <= 1)).all()
+    assert x[:, 20, 9].eq(1).all() and not x[:, 20, :9].any() and not x[:, :20, 9].any()
+    assert not x[:, 21:].any() and not y[:, :21].any()
+    for b in range(4):
+        ranked = sorted(range(20), key=lambda i: -prio[b, i].item())
+        for k in range(16):  # the k-th target row is the whole k-th highest-priority vector
+            assert torch.equal(y[b, 21 + k], x[b, ranked[k], :8])
+    assert torch.equal(mask, torch.cat([torch.zeros(4, 21), torch.ones(4, 16)], 1))
+
+
+def test_priority_sort_other_sizes():
+    x, y, mask = PrioritySortTask(5, 5).batch(3, gen(1))
+    assert x.shape == (3, 11, 10) and mask.sum().item() == 15
+    order = x[:, :5, 8].argsort(dim=1, descending=True)
+    assert torch.equal(y[:, 6:], x[:, :5, :8].gather(1, order[..., None].expand(-1, -1, 8)))
+    # Sorted by priority means the priorities of the targets are descending.
+    assert (x[:, :5, 8].gather(1, order).diff(dim=1) <= 0).all()
