@@ -1,0 +1,86 @@
+"""Controllers (paper §3.4): the network that drives the heads.
+
+A controller maps one step's input (the external input concatenated with the previous
+step's read vectors) and its own state to an output vector from which the heads and the
+external output are computed. Both kinds share one interface:
+
+    state = controller.initial_state(batch_size)
+    output, state = controller(step_input, state)
+
+A feedforward controller has no state of its own (its only memory is the NTM's); an
+LSTM controller carries (h, c) per layer, reset at each sequence start to learned
+biases (paper §4).
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+CONTROLLER_KINDS = ("lstm", "feedforward")
+
+
+def _as_sizes(sizes) -> tuple[int, ...]:
+    sizes = (sizes,) if isinstance(sizes, int) else tuple(sizes)
+    if not sizes or any(not isinstance(s, int) or s <= 0 for s in sizes):
+        raise ValueError(f"controller sizes must be positive integers, got {sizes!r}")
+    return sizes
+
+
+class FeedforwardController(nn.Module):
+    """Layers of ``tanh(W x + b)``; ``sizes`` is an int or a tuple of layer widths."""
+
+    def __init__(self, input_size: int, sizes=100):
+        super().__init__()
+        self.sizes = _as_sizes(sizes)
+        widths = (input_size,) + self.sizes
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:]))
+
+    @property
+    def output_size(self) -> int:
+        return self.sizes[-1]
+
+    def initial_state(self, batch_size: int) -> tuple:
+        return ()
+
+    def forward(self, step_input: torch.Tensor, state: tuple):
+        for layer in self.layers:
+            step_input = torch.tanh(layer(step_input))
+        return step_input, state
+
+
+class LSTMController(nn.Module):
+    """Stacked LSTM cells stepped one time step at a time, with a learned initial state."""
+
+    def __init__(self, input_size: int, sizes=100):
+        super().__init__()
+        self.sizes = _as_sizes(sizes)
+        widths = (input_size,) + self.sizes
+        self.cells = nn.ModuleList(nn.LSTMCell(a, b) for a, b in zip(widths[:-1], widths[1:]))
+        self.initial_h = nn.ParameterList(nn.Parameter(torch.zeros(s)) for s in self.sizes)
+        self.initial_c = nn.ParameterList(nn.Parameter(torch.zeros(s)) for s in self.sizes)
+
+    @property
+    def output_size(self) -> int:
+        return self.sizes[-1]
+
+    def initial_state(self, batch_size: int) -> tuple:
+        return tuple(
+            (h.expand(batch_size, -1), c.expand(batch_size, -1)) for h, c in zip(self.initial_h, self.initial_c)
+        )
+
+    def forward(self, step_input: torch.Tensor, state: tuple):
+        new_state = []
+        for cell, (h, c) in zip(self.cells, state):
+            h, c = cell(step_input, (h, c))
+            new_state.append((h, c))
+            step_input = h
+        return step_input, tuple(new_state)
+
+
+def make_controller(kind: str, input_size: int, sizes=100) -> nn.Module:
+    """Build a controller by name: ``"lstm"`` or ``"feedforward"``."""
+    if kind == "lstm":
+        return LSTMController(input_size, sizes)
+    if kind == "feedforward":
+        return FeedforwardController(input_size, sizes)
+    raise ValueError(f"unknown controller kind {kind!r}; expected one of {CONTROLLER_KINDS}")

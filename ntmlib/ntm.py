@@ -1,0 +1,156 @@
+"""The Neural Turing Machine (paper §3, Figure 1): a controller, heads and a memory.
+
+One time step, for all heads at once:
+
+1. the controller reads the external input and the previous read vectors (§3.4);
+2. its output becomes every head's parameters (:mod:`ntmlib.heads`);
+3. every head addresses the memory M_{t-1} (Figure 2, :mod:`ntmlib.addressing`);
+4. read heads read M_{t-1} (eq. 2), write heads erase and add to give M_t (eq. 3-4);
+5. the external output is a linear map of the controller output and the new reads.
+
+All dynamic state (memory, weightings, read vectors, controller state) starts every
+sequence from learned biases (paper §4); the memory's start is selectable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from . import addressing
+from .controllers import make_controller
+from .heads import HeadBank
+from .memory import read, write
+from .validation import check_positive, check_sequence_input
+
+MEMORY_INITS = ("constant", "learned", "random")
+
+
+@dataclass
+class NTMTrace:
+    """What the machine did on one call, stacked over time (all ``(B, T, ...)``).
+
+    Read heads are ``read_weightings[:, :, h]``; write heads ``write_weightings[:, :, h]``.
+    ``memory[:, t]`` is the memory after step t's write.
+    """
+
+    logits: torch.Tensor  # (B, T, output_width)
+    read_weightings: torch.Tensor  # (B, T, R, N)
+    write_weightings: torch.Tensor  # (B, T, W, N)
+    read_vectors: torch.Tensor  # (B, T, R, M)
+    erase_vectors: torch.Tensor  # (B, T, W, M)
+    add_vectors: torch.Tensor  # (B, T, W, M)
+    memory: torch.Tensor  # (B, T, N, M)
+    beta: torch.Tensor  # (B, T, H)
+    gate: torch.Tensor  # (B, T, H)
+    gamma: torch.Tensor  # (B, T, H)
+    shift: torch.Tensor  # (B, T, H, 2k+1)
+
+
+class NTM(nn.Module):
+    """A Neural Turing Machine over sequences ``(B, T, input_width)``.
+
+    Args:
+        input_width, output_width: sizes of the external input and output.
+        memory_size, memory_width: N locations of width M (the paper: 128 x 20).
+        num_read_heads, num_write_heads: any counts, at least one head in all.
+        controller: ``"lstm"`` or ``"feedforward"``; controller_size an int or a tuple
+            of layer sizes (e.g. ``(100, 100)``).
+        max_shift: shifts -k..+k allowed in eq. 8 (the paper: 1).
+        shift_mode: ``"distribution"`` (softmax over -k..k) or ``"scalar"`` (§3.3.2).
+        memory_init: ``"constant"`` (1e-6 everywhere, fastest to train per Collier &
+            Beel 2018), ``"learned"`` (a bias, the paper's §4) or ``"random"`` (drawn
+            once from N(0, 0.5^2) at construction and kept fixed).
+    """
+
+    def __init__(self, input_width: int, output_width: int, *, memory_size: int = 128, memory_width: int = 20,
+                 num_read_heads: int = 1, num_write_heads: int = 1, controller: str = "lstm",
+                 controller_size=100, max_shift: int = 1, shift_mode: str = "distribution",
+                 memory_init: str = "constant"):
+        super().__init__()
+        check_positive(input_width=input_width, output_width=output_width, memory_size=memory_size,
+                       memory_width=memory_width)
+        if memory_init not in MEMORY_INITS:
+            raise ValueError(f"unknown memory_init {memory_init!r}; expected one of {MEMORY_INITS}")
+        if not isinstance(max_shift, int) or max_shift < 0 or 2 * max_shift + 1 > memory_size:
+            raise ValueError(f"max_shift must be an integer with 0 <= 2*max_shift+1 <= memory_size={memory_size}, got {max_shift!r}")
+        self.input_width, self.output_width = input_width, output_width
+        self.memory_size, self.memory_width = memory_size, memory_width
+        self.memory_init = memory_init
+
+        self.controller = make_controller(controller, input_width + num_read_heads * memory_width, controller_size)
+        self.controller_kind = controller
+        self.heads = HeadBank(self.controller.output_size, memory_width, num_read_heads, num_write_heads,
+                              max_shift, shift_mode)
+        self.output = nn.Linear(self.controller.output_size + num_read_heads * memory_width, output_width)
+
+        # Learned starting points of the dynamic state (paper §4).
+        self.initial_reads = nn.Parameter(torch.zeros(num_read_heads, memory_width))
+        start = torch.zeros(self.heads.num_heads, memory_size)
+        start[:, 0] = 10.0  # begin focused on location 0, so that shifts have somewhere to start from
+        self.initial_weighting_logits = nn.Parameter(start)
+        if memory_init == "learned":
+            self.initial_memory = nn.Parameter(torch.full((memory_size, memory_width), 1e-6))
+        elif memory_init == "random":
+            self.register_buffer("initial_memory", 0.5 * torch.randn(memory_size, memory_width))
+        else:
+            self.register_buffer("initial_memory", torch.full((memory_size, memory_width), 1e-6))
+        self._step = self._step_eager
+
+    @property
+    def num_read_heads(self) -> int:
+        return self.heads.num_read
+
+    @property
+    def num_write_heads(self) -> int:
+        return self.heads.num_write
+
+    def initial_state(self, batch_size: int):
+        """(memory, weightings, reads, controller state) at the start of a sequence."""
+        memory = self.initial_memory.expand(batch_size, -1, -1)
+        weightings = torch.softmax(self.initial_weighting_logits, dim=-1).expand(batch_size, -1, -1)
+        reads = self.initial_reads.expand(batch_size, -1, -1)
+        return memory, weightings, reads, self.controller.initial_state(batch_size)
+
+    def _step_eager(self, x_t: torch.Tensor, state):
+        """One time step (the numbered list in the module docstring)."""
+        memory, weightings, reads, controller_state = state
+        hidden, controller_state = self.controller(torch.cat([x_t, reads.flatten(1)], dim=-1), controller_state)
+        p = self.heads(hidden)
+        weightings = addressing.address(memory, weightings, p.key, p.beta, p.gate, p.shift, p.gamma)
+        read_w, write_w = weightings.split([self.num_read_heads, self.num_write_heads], dim=1)
+        reads = read(memory, read_w)
+        memory = write(memory, write_w, p.erase, p.add)
+        logits = self.output(torch.cat([hidden, reads.flatten(1)], dim=-1))
+        return logits, (memory, weightings, reads, controller_state), p
+
+    def compile_step(self, **options) -> "NTM":
+        """Compile the per-step function with ``torch.compile`` (2-3x faster per step on
+        CPU in PROBE.md; each new batch size compiles again). Returns self."""
+        self._step = torch.compile(self._step_eager, dynamic=False, **options)
+        return self
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``(B, T, output_width)`` for inputs ``(B, T, input_width)``."""
+        check_sequence_input(x, self.input_width)
+        state = self.initial_state(x.shape[0])
+        outputs = []
+        for x_t in x.unbind(1):
+            logits, state, _ = self._step(x_t, state)
+            outputs.append(logits)
+        return torch.stack(outputs, dim=1)
+
+    @torch.no_grad()
+    def trace(self, x: torch.Tensor) -> NTMTrace:
+        """Run without gradients and record every step's heads and memory (for figures)."""
+        check_sequence_input(x, self.input_width)
+        state = self.initial_state(x.shape[0])
+        steps = []
+        for x_t in x.unbind(1):
+            logits, state, p = self._step_eager(x_t, state)
+            memory, weightings, reads, _ = state
+            read_w, write_w = weightings.split([self.num_read_heads, self.num_write_heads], dim=1)
+            steps.append((logits, read_w, write_w, reads, p.erase, p.add, memory, p.beta, p.gate, p.gamma, p.shift))
+        stacked = [torch.stack(column, dim=1) for column in zip(*steps)]
+        return NTMTrace(*stacked)

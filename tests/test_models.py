@@ -1,0 +1,213 @@
+"""The machine as a whole: heads, controllers, NTM, the LSTM baseline, parameter counts."""
+import pytest
+import torch
+
+from ntmlib.baseline import StackedLSTM
+from ntmlib.config import PAPER, build_model, count_parameters, format_parameter_table, parameter_table
+from ntmlib.controllers import FeedforwardController, LSTMController, make_controller
+from ntmlib.heads import HeadBank
+from ntmlib.ntm import NTM
+
+SMALL = dict(memory_size=16, memory_width=6, controller_size=12)
+
+
+def small_ntm(**kwargs):
+    torch.manual_seed(0)
+    return NTM(5, 3, **{**SMALL, **kwargs})
+
+
+# --- heads ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shift_mode", ["distribution", "scalar"])
+def test_head_parameters_respect_their_ranges(shift_mode):
+    torch.manual_seed(0)
+    bank = HeadBank(controller_size=7, memory_width=4, num_read=2, num_write=3, max_shift=2, shift_mode=shift_mode)
+    p = bank(10 * torch.randn(11, 7))
+    assert p.key.shape == (11, 5, 4) and p.erase.shape == (11, 3, 4) and p.add.shape == (11, 3, 4)
+    assert (p.beta >= 0).all() and (p.gamma >= 1).all()
+    assert ((p.gate >= 0) & (p.gate <= 1)).all() and ((p.erase >= 0) & (p.erase <= 1)).all()
+    assert p.shift.shape == (11, 5, 5)
+    assert torch.allclose(p.shift.sum(-1), torch.ones(11, 5)) and (p.shift >= 0).all()
+
+
+def test_heads_reject_impossible_counts_and_modes():
+    with pytest.raises(ValueError, match="at least one head"):
+        HeadBank(4, 4, 0, 0)
+    with pytest.raises(ValueError, match="shift_mode"):
+        HeadBank(4, 4, 1, 1, shift_mode="fourier")
+
+
+# --- controllers ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cls", [FeedforwardController, LSTMController])
+def test_controllers_step_with_their_state(cls):
+    controller = cls(6, (8, 5))
+    state = controller.initial_state(4)
+    out, state = controller(torch.randn(4, 6), state)
+    assert out.shape == (4, 5) and controller.output_size == 5
+
+
+def test_unknown_controller_kind_and_bad_sizes():
+    with pytest.raises(ValueError, match="lstm"):
+        make_controller("gru", 4)
+    with pytest.raises(ValueError, match="positive"):
+        make_controller("lstm", 4, 0)
+    with pytest.raises(ValueError, match="controller kind"):
+        NTM(5, 3, controller="transformer")
+
+
+# --- the NTM -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("controller", ["lstm", "feedforward"])
+@pytest.mark.parametrize("memory_init", ["constant", "learned", "random"])
+def test_ntm_shapes_and_state_reset(controller, memory_init):
+    model = small_ntm(controller=controller, memory_init=memory_init, num_read_heads=2, num_write_heads=2)
+    x = torch.rand(3, 7, 5)
+    y = model(x)
+    assert y.shape == (3, 7, 3) and torch.isfinite(y).all()
+    # State is reset at every call: the same input gives the same output.
+    assert torch.equal(model(x), y)
+
+
+def test_ntm_batch_equals_single_sequences():
+    model = small_ntm(num_read_heads=2, num_write_heads=1).double()
+    x = torch.rand(5, 9, 5, dtype=torch.float64)
+    batched = model(x)
+    singles = torch.cat([model(x[i : i + 1]) for i in range(5)])
+    assert torch.allclose(batched, singles, atol=1e-10)
+
+
+def test_lstm_baseline_batch_equals_single_sequences():
+    torch.manual_seed(0)
+    model = StackedLSTM(5, 3, hidden_size=8, num_layers=3).double()
+    x = torch.rand(4, 6, 5, dtype=torch.float64)
+    assert torch.allclose(model(x), torch.cat([model(x[i : i + 1]) for i in range(4)]), atol=1e-10)
+
+
+def test_any_length_works_including_far_longer_than_training():
+    model = small_ntm()
+    assert model(torch.rand(2, 1, 5)).shape == (2, 1, 3)
+    assert model(torch.rand(1, 300, 5)).shape == (1, 300, 3)
+
+
+def test_trace_matches_forward_and_is_consistent():
+    model = small_ntm(num_read_heads=2, num_write_heads=1)
+    x = torch.rand(2, 6, 5)
+    trace = model.trace(x)
+    assert torch.allclose(trace.logits, model(x), atol=1e-6)
+    assert trace.read_weightings.shape == (2, 6, 2, 16) and trace.write_weightings.shape == (2, 6, 1, 16)
+    assert trace.memory.shape == (2, 6, 16, 6) and trace.add_vectors.shape == (2, 6, 1, 6)
+    assert torch.allclose(trace.read_weightings.sum(-1), torch.ones(2, 6, 2), atol=1e-5)
+    # The first step's reads are the read weightings applied to the initial memory (eq. 2).
+    initial = model.initial_memory.expand(2, -1, -1)
+    assert torch.allclose(trace.read_vectors[:, 0], trace.read_weightings[:, 0] @ initial, atol=1e-6)
+
+
+def test_learned_initial_state_gets_gradients():
+    model = small_ntm(memory_init="learned")
+    model(torch.rand(2, 4, 5)).sum().backward()
+    for name in ("initial_memory", "initial_reads", "initial_weighting_logits"):
+        grad = getattr(model, name).grad
+        assert grad is not None and grad.abs().sum() > 0, name
+
+
+@pytest.mark.parametrize("controller", ["lstm", "feedforward"])
+def test_no_nan_at_the_edges(controller):
+    """Zero memory, a zero key (the zero input), huge key strength, large sharpening."""
+    model = small_ntm(controller=controller, memory_init="learned")
+    with torch.no_grad():
+        model.initial_memory.zero_()
+        bias = model.heads.projection.bias.view(-1)
+        weight = model.heads.projection.weight
+        layout = model.heads.addressing_sizes
+        heads = model.heads.num_heads
+        per_head = sum(layout)
+        for h in range(heads):
+            start = h * per_head
+            weight[start : start + layout[0]] = 0  # the key is exactly zero
+            bias[start : start + layout[0]] = 0
+            bias[start + layout[0]] = 1e3  # beta = softplus(1e3) = 1e3
+            bias[start + per_head - 1] = 49.0  # gamma = 1 + softplus(49) = 50
+    x = torch.zeros(3, 12, 5)
+    x[:, ::2, 0] = 1
+    x.requires_grad_(True)
+    y = model(x)
+    assert torch.isfinite(y).all()
+    y.sum().backward()
+    assert torch.isfinite(x.grad).all()
+    assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
+
+
+def test_scalar_shift_mode_trains_end_to_end():
+    model = small_ntm(shift_mode="scalar", max_shift=2)
+    y = model(torch.rand(2, 5, 5))
+    y.sum().backward()
+    assert torch.isfinite(y).all()
+
+
+# --- bad input ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("model", [small_ntm(), StackedLSTM(5, 3, hidden_size=4, num_layers=1)])
+def test_bad_inputs_name_what_was_expected(model):
+    with pytest.raises(ValueError, match=r"input width 5"):
+        model(torch.rand(2, 3, 4))
+    with pytest.raises(ValueError, match=r"rank 3"):
+        model(torch.rand(3, 5))
+    with pytest.raises(TypeError, match="torch.Tensor"):
+        model([[0.0] * 5])
+    with pytest.raises(TypeError, match="floating"):
+        model(torch.ones(1, 2, 5, dtype=torch.long))
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(memory_size=0), "memory_size"), (dict(memory_width=-1), "memory_width"),
+    (dict(memory_init="zeros"), "memory_init"), (dict(max_shift=20), "max_shift"),
+    (dict(num_read_heads=0, num_write_heads=0), "at least one head"),
+])
+def test_impossible_configurations(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        NTM(5, 3, **{**SMALL, **kwargs})
+
+
+def test_non_positive_sizes():
+    with pytest.raises(ValueError, match="input_width"):
+        NTM(0, 3)
+    with pytest.raises(ValueError, match="hidden_size"):
+        StackedLSTM(5, 3, hidden_size=0)
+
+
+# --- the paper's configurations ---------------------------------------------------------------------------
+
+def test_parameter_table_covers_all_fifteen_and_is_close_to_the_paper():
+    rows = parameter_table()
+    assert len(rows) == 15 and {(r["task"], r["arch"]) for r in rows} == set(PAPER)
+    for r in rows:
+        assert r["ours"] == count_parameters(build_model(r["task"], r["arch"], **({} if r["arch"] == "lstm" else {"memory_init": "learned"})))
+        # Within the differences explained in parameter_table's docstring.
+        assert abs(r["difference_percent"]) < 20, r
+        if r["arch"] == "lstm" and r["task"] in ("copy", "repeat-copy"):
+            assert abs(r["difference_percent"]) < 1, r
+    text = format_parameter_table(rows)
+    assert "priority-sort" in text and f"{rows[0]['paper']:,}" in text
+
+
+def test_build_model_uses_the_paper_heads_and_controller():
+    model = build_model("priority-sort", "ntm-lstm")
+    assert model.num_read_heads == 5 and model.num_write_heads == 5
+    assert model.controller.sizes == (100, 100)
+    with pytest.raises(ValueError, match="copy"):
+        build_model("sorting", "ntm-lstm")
+    with pytest.raises(ValueError, match="ntm-lstm"):
+        build_model("copy", "gru")
+
+
+# --- devices -------------------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_cuda_forward_matches_cpu():
+    model = small_ntm(num_read_heads=2)
+    x = torch.rand(3, 8, 5)
+    expected = model(x)
+    got = model.to("cuda")(x.to("cuda"))
+    assert got.device.type == "cuda"
+    assert torch.allclose(got.cpu(), expected, atol=1e-4)
