@@ -21,7 +21,7 @@ book: $(STAMP)
 	@echo "book: $$(pwd)/_build/html/index.html"
 
 ## The whole test suite: unit tests, notebooks (nbval), the built book in headless Chromium.
-test: $(STAMP) browser-deps
+test: book browser-deps
 	$(PY) -m pytest tests -n $(JOBS) --dist loadscope
 
 ## Headless Chromium from Debian (no browser download), for the browser tests.
@@ -31,4 +31,4 @@ browser-deps:
 	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache artifacts
