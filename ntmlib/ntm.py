@@ -136,7 +136,9 @@ class NTM(nn.Module):
         check_sequence_input(x, self.input_width)
         state = self.initial_state(x.shape[0])
         outputs = []
-        for x_t in x.unbind(1):
+        # Time-major and contiguous: every step's input has the same strides whatever T
+        # is, so a compiled step is not recompiled for each sequence length.
+        for x_t in x.transpose(0, 1).contiguous().unbind(0):
             logits, state, _ = self._step(x_t, state)
             outputs.append(logits)
         return torch.stack(outputs, dim=1)
