@@ -1,0 +1,206 @@
+"""Crash-safe files for training runs: atomic writes and checkpoints that load safely.
+
+Every file a run writes (``checkpoint.pt``, ``model.pt``, ``config.json``,
+``curve.csv``) goes through :func:`atomic_write`: the bytes go to a temporary file
+in the same directory, are flushed and fsync'ed, and the temporary file is then
+renamed over the target with :func:`os.replace` (atomic on POSIX). A reader
+therefore sees either the old file or the new one, never half of one; a process
+killed mid-write leaves at most a stray ``.<name>.*.tmp`` file, which
+:func:`remove_stale_temporaries` deletes when the next run starts.
+
+Checkpoints hold only tensors and primitive containers (dicts, lists, tuples,
+numbers, strings, None) so that they load with ``torch.load(weights_only=True)``,
+which never executes code from the file. Random-number-generator states are
+stored as tensors (:func:`rng_state` / :func:`set_rng_state`).
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import tempfile
+from pathlib import Path
+
+import torch
+
+__all__ = [
+    "CHECKPOINT_NAME",
+    "CheckpointError",
+    "atomic_write",
+    "atomic_write_text",
+    "save_checkpoint",
+    "load_checkpoint",
+    "load_state_dict_file",
+    "remove_stale_temporaries",
+    "rng_state",
+    "set_rng_state",
+    "python_random_state",
+    "set_python_random_state",
+]
+
+CHECKPOINT_NAME = "checkpoint.pt"
+#: Format version written into every checkpoint; bumped on incompatible changes.
+CHECKPOINT_FORMAT = 1
+_TMP_SUFFIX = ".tmp"
+
+
+def _file_mode() -> int:
+    """0o666 less the process umask: what ``open()`` would have given the file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint (or model file) that cannot be read: truncated, corrupt or foreign."""
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a rename durable (POSIX); silently skipped where directories can't be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file in the same dir, fsync, rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), _FILE_MODE)  # mkstemp creates 0600
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_directory(path.parent)
+    return path
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """:func:`atomic_write` for text (UTF-8)."""
+    return atomic_write(path, text.encode("utf-8"))
+
+
+def atomic_write_json(path: str | os.PathLike, obj) -> Path:
+    """Write ``obj`` as indented JSON, atomically."""
+    return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False) + "\n")
+
+
+def atomic_torch_save(path: str | os.PathLike, obj) -> Path:
+    """``torch.save(obj)`` to ``path`` atomically."""
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    return atomic_write(path, buffer.getvalue())
+
+
+def remove_stale_temporaries(directory: str | os.PathLike) -> list[Path]:
+    """Delete temporary files that an :func:`atomic_write` killed mid-write left behind."""
+    directory = Path(directory)
+    removed = []
+    if directory.is_dir():
+        for candidate in directory.glob(f".*{_TMP_SUFFIX}"):
+            try:
+                candidate.unlink()
+                removed.append(candidate)
+            except FileNotFoundError:
+                pass
+    return removed
+
+
+def save_checkpoint(path: str | os.PathLike, state: dict) -> Path:
+    """Write a checkpoint dict (tensors and primitive containers only) atomically."""
+    return atomic_torch_save(path, {"format": CHECKPOINT_FORMAT, **state})
+
+
+def _load_weights_only(path: Path, what: str, advice: str):
+    if not path.exists():
+        raise FileNotFoundError(f"{what} {path} does not exist")
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # truncated zip, bad pickle, foreign objects, ...
+        raise CheckpointError(
+            f"cannot read {what} {path}: it is truncated, corrupt or not a file this "
+            f"version of ntmlib wrote ({type(error).__name__}: {error}). {advice}"
+        ) from error
+
+
+def load_checkpoint(path: str | os.PathLike) -> dict:
+    """Load a training checkpoint with ``torch.load(weights_only=True)``.
+
+    Raises :class:`CheckpointError` naming the file, with what to do, when the file is
+    truncated, corrupt or of another format.
+    """
+    path = Path(path)
+    advice = (f"Delete it (rm {path}) to start that run afresh, or run again without --resume "
+              f"and with another --out directory.")
+    state = _load_weights_only(path, "checkpoint", advice)
+    if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
+        found = state.get("format") if isinstance(state, dict) else type(state).__name__
+        raise CheckpointError(
+            f"checkpoint {path} has format {found!r}, expected {CHECKPOINT_FORMAT}. {advice}")
+    missing = [key for key in ("config", "model", "optimizer", "rng", "progress") if key not in state]
+    if missing:
+        raise CheckpointError(f"checkpoint {path} lacks {missing}. {advice}")
+    return state
+
+
+def load_state_dict_file(path: str | os.PathLike) -> dict:
+    """Load a ``model.pt`` (a state_dict) with ``weights_only=True`` and a clear error."""
+    path = Path(path)
+    state = _load_weights_only(path, "model file", "Train the model again to rewrite it.")
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise CheckpointError(f"model file {path} does not hold a state_dict of tensors")
+    return state
+
+
+# --- random number generator states as tensors -------------------------------------------
+
+def python_random_state() -> dict:
+    """Python's ``random`` state as ``{"version", "internal" (int64 tensor), "gauss"}``."""
+    version, internal, gauss = random.getstate()
+    return {"version": version, "internal": torch.tensor(internal, dtype=torch.int64), "gauss": gauss}
+
+
+def set_python_random_state(state: dict) -> None:
+    random.setstate((state["version"], tuple(int(v) for v in state["internal"].tolist()), state["gauss"]))
+
+
+def rng_state(**generators: torch.Generator) -> dict:
+    """Every RNG state a run depends on: torch's CPU (and CUDA) default generators,
+    Python's ``random`` and each named ``torch.Generator``."""
+    return {
+        "torch": torch.get_rng_state(),
+        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+        "python": python_random_state(),
+        "generators": {name: generator.get_state() for name, generator in generators.items()},
+    }
+
+
+def set_rng_state(state: dict, **generators: torch.Generator) -> None:
+    """Restore :func:`rng_state`; CUDA states only where the same devices exist."""
+    torch.set_rng_state(state["torch"])
+    cuda = state.get("cuda") or []
+    if cuda and torch.cuda.is_available() and torch.cuda.device_count() == len(cuda):
+        torch.cuda.set_rng_state_all(cuda)
+    set_python_random_state(state["python"])
+    for name, generator in generators.items():
+        generator.set_state(state["generators"][name])

@@ -1,0 +1,198 @@
+"""Evaluation of a trained model on a task's training distribution and its
+generalisation cases (paper §4.1-4.5, Figs 4, 5, 8, 11, 13).
+
+Library::
+
+    from ntmlib import zoo
+    from ntmlib.evaluate import evaluate
+    rows = evaluate(zoo.load("copy", "ntm-lstm"), "copy", sequences=200, seed=0)
+
+Command line::
+
+    python -m ntmlib.evaluate --task copy --arch ntm-lstm [--model-dir DIR]
+        [--sequences N] [--seed S] [--batch-size B] [--json]
+
+Every case draws its sequences from its own ``torch.Generator`` seeded from the seed
+and the case's name, so the numbers are the same whatever subset of cases is run,
+and the same on every machine (data is drawn on the CPU, SPEC §3 tasks).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import zlib
+
+import torch
+
+from .config import ARCHITECTURES, TASK_NAMES, check_names
+from .metrics import bit_errors_per_sequence, cost_bits_per_sequence
+from .tasks import NGRAMS_VALIDATION_SIZE, Task, get_task, optimal_cost_bits
+
+__all__ = ["evaluate", "evaluate_task", "evaluation_cases", "format_rows", "main", "case_generator",
+           "DEFAULT_SEQUENCES"]
+
+#: Sequences per case unless told otherwise (N-grams: the paper's 1000-sequence validation set).
+DEFAULT_SEQUENCES = 500
+
+
+def case_generator(seed: int, case: str) -> torch.Generator:
+    """The data stream of one evaluation case: a CPU generator seeded by (seed, case name)."""
+    return torch.Generator().manual_seed(int(seed) * 1_000_003 + zlib.crc32(case.encode("utf-8")))
+
+
+def evaluation_cases(task_name: str, **task_kwargs) -> dict[str, Task]:
+    """``{"training": the training distribution, <case>: Task, ...}`` for a task: copy
+    lengths 10..120 (Figs 4-5), repeat copy longer and more repeats (Fig 8), associative
+    recall with 6..20 items (Fig 11); N-grams and priority sort have only "training"."""
+    task = get_task(task_name, **task_kwargs)
+    cases = {"training": task}
+    cases.update((name, case) for name, case in task.generalisation_cases().items() if name != "training")
+    return cases
+
+
+@torch.no_grad()
+def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generator: torch.Generator,
+                  batch_size: int = 50, device=None) -> dict:
+    """Cost and bit errors per sequence of ``model`` on ``sequences`` fresh sequences of
+    ``task`` drawn from ``generator`` in batches of ``batch_size`` (one length per batch).
+
+    Returns ``{"sequences", "cost_bits", "bit_errors"}`` (SPEC §2 averages) and, where
+    they apply: ``optimal_cost_bits`` / ``excess_bits`` (N-grams, paper eq. 10) and
+    ``end_marker_errors`` / ``end_marker_correct`` / ``data_bit_errors`` (repeat copy:
+    the share of sequences whose end-marker channel is right on every target step).
+    The model runs in eval mode without gradients; its training flag is restored.
+    """
+    if isinstance(sequences, bool) or not isinstance(sequences, int) or sequences <= 0:
+        raise ValueError(f"sequences must be a positive integer, got {sequences!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    device = torch.device(device) if device is not None else next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    totals: dict[str, float] = {}
+
+    def add(name, values):
+        totals[name] = totals.get(name, 0.0) + float(values.double().sum())
+
+    try:
+        remaining = sequences
+        while remaining > 0:
+            size = min(batch_size, remaining)
+            remaining -= size
+            x, y, mask = task.batch(size, generator, device)
+            logits = _eager_forward(model, x).float()
+            add("cost_bits", cost_bits_per_sequence(logits, y, mask))
+            add("bit_errors", bit_errors_per_sequence(logits, y, mask))
+            if task.name == "ngrams":
+                add("optimal_cost_bits", optimal_cost_bits(y[..., 0].cpu()))
+            if task.name == "repeat-copy":
+                marker_wrong = ((logits[..., 8] > 0) != (y[..., 8] > 0.5)) & (mask != 0)
+                add("end_marker_errors", marker_wrong.sum(dim=1))
+                add("end_marker_correct", (~marker_wrong.any(dim=1)).float())
+                add("data_bit_errors", bit_errors_per_sequence(logits[..., :8], y[..., :8], mask))
+    finally:
+        model.train(was_training)
+    row = {"sequences": sequences}
+    row.update({name: total / sequences for name, total in totals.items()})
+    if "optimal_cost_bits" in row:
+        row["excess_bits"] = row["cost_bits"] - row["optimal_cost_bits"]
+    return row
+
+
+def _eager_forward(model, x):
+    """Run ``model(x)`` with an NTM's per-step function uncompiled: a compiled step
+    would compile again for a new batch size or for no-grad mode (PROBE.md)."""
+    step, eager = getattr(model, "_step", None), getattr(model, "_step_eager", None)
+    if step is None or eager is None or step is eager:
+        return model(x)
+    model._step = eager
+    try:
+        return model(x)
+    finally:
+        model._step = step
+
+
+def evaluate(model: torch.nn.Module, task_name: str, *, sequences: int | None = None, seed: int = 0,
+             batch_size: int = 50, cases: list[str] | None = None, device=None,
+             task_kwargs: dict | None = None) -> list[dict]:
+    """Evaluate ``model`` on ``task_name``'s training distribution and every
+    generalisation case (:func:`evaluation_cases`).
+
+    Returns one dict per case: ``{"task", "case", "description", "sequences",
+    "cost_bits", "bit_errors", ...}`` (extra keys: see :func:`evaluate_task`).
+    ``sequences`` defaults to 1000 for N-grams (paper §4.4) and
+    :data:`DEFAULT_SEQUENCES` otherwise. Deterministic given ``seed``.
+    """
+    all_cases = evaluation_cases(task_name, **(task_kwargs or {}))
+    if cases is not None:
+        unknown = [name for name in cases if name not in all_cases]
+        if unknown:
+            raise ValueError(f"unknown case(s) {unknown} for {task_name}; expected some of {list(all_cases)}")
+        selected = {name: all_cases[name] for name in cases}
+    else:
+        selected = all_cases
+    if sequences is None:
+        sequences = NGRAMS_VALIDATION_SIZE if task_name == "ngrams" else DEFAULT_SEQUENCES
+    rows = []
+    for name, task in selected.items():
+        row = {"task": task_name, "case": name, "description": task.describe()}
+        row.update(evaluate_task(model, task, sequences=sequences, generator=case_generator(seed, name),
+                                 batch_size=batch_size, device=device))
+        rows.append(row)
+    return rows
+
+
+def format_rows(rows: list[dict]) -> str:
+    """An aligned text table of :func:`evaluate`'s rows."""
+    extra = [key for key in ("optimal_cost_bits", "excess_bits", "end_marker_correct") if any(key in r for r in rows)]
+    header = f"{'case':<12}{'sequences':>10}{'cost (bits/seq)':>17}{'bit errors/seq':>16}"
+    header += "".join(f"{key:>19}" for key in extra)
+    lines = [header]
+    for r in rows:
+        line = f"{r['case']:<12}{r['sequences']:>10}{r['cost_bits']:>17.4f}{r['bit_errors']:>16.4f}"
+        line += "".join(f"{r.get(key, math.nan):>19.4f}" for key in extra)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ntmlib.evaluate",
+        description="Cost (bits/sequence) and bit errors/sequence of a trained model on a task's "
+                    "training distribution and generalisation cases.")
+    parser.add_argument("--task", required=True, help=f"one of {', '.join(TASK_NAMES)}")
+    parser.add_argument("--arch", required=True, help=f"one of {', '.join(ARCHITECTURES)}")
+    parser.add_argument("--model-dir", default=None,
+                        help="directory with model.pt and config.json (default: the zoo, data/<task>/<arch>)")
+    parser.add_argument("--sequences", type=int, default=None,
+                        help=f"sequences per case (default {DEFAULT_SEQUENCES}; ngrams {NGRAMS_VALIDATION_SIZE})")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the evaluation data (default 0)")
+    parser.add_argument("--batch-size", type=int, default=50, help="sequences per forward pass (default 50)")
+    parser.add_argument("--case", action="append", default=None, help="evaluate only this case (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    args = parser.parse_args(argv)
+    from . import zoo
+
+    try:
+        check_names(args.task, args.arch)
+        if args.model_dir is None:
+            model = zoo.load(args.task, args.arch)
+        else:
+            model = zoo.load_dir(args.model_dir, task=args.task, arch=args.arch)
+        rows = evaluate(model, args.task, sequences=args.sequences, seed=args.seed, batch_size=args.batch_size,
+                        cases=args.case)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print(f"{args.task} / {args.arch}: seed {args.seed}")
+        print(format_rows(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,778 @@
+"""Training the five tasks (paper §4) for the three architectures, crash-safely.
+
+Library (notebooks)::
+
+    from ntmlib.train import TrainConfig, train
+    result = train(TrainConfig(task="copy", arch="ntm-lstm", steps=1000, out="runs/copy"))
+    result.model, result.curve, result.best
+
+Command line::
+
+    python -m ntmlib.train --task copy --arch ntm-lstm --steps 3000 --out runs/copy
+    python -m ntmlib.train --task copy --arch ntm-lstm --steps 3000 --out runs/copy --resume
+
+What a run does (paper §4.6 with the deviations written below):
+
+* draws training batches of the task from its own ``torch.Generator`` (seeded by
+  ``seed``), one length per batch;
+* minimises the cost in bits (SPEC §2) with RMSProp (momentum 0.9, decay 0.95, as in
+  Graves 2013) or Adam, every gradient component clipped to [-10, 10];
+* every ``eval_every`` steps evaluates on fresh sequences of the training
+  distribution drawn from a second generator, appends a row to the learning curve
+  ``curve.csv`` and keeps the best model so far by evaluation cost as ``model.pt``
+  (NTM learning curves have sudden spikes, so the last weights are not always the
+  best ones) with ``config.json`` beside it;
+* every ``checkpoint_every`` steps writes ``checkpoint.pt`` (model, optimiser,
+  every RNG state, step, curve, best model) atomically; ``--resume`` continues
+  exactly where a run stopped: same data stream, bit-identical weights on the CPU;
+* never lets a non-finite loss or gradient reach the weights (the step is skipped);
+  after ``max_bad_steps`` consecutive skipped steps it rolls back to the last
+  checkpointed state and halves the learning rate, and after ``max_rollbacks``
+  rollbacks it stops with :class:`TrainingDiverged`.
+
+Deviations from the paper, and why:
+
+* batches of 32 sequences (the paper updated after every sequence): on a CPU the
+  time per step is dispatch overhead, so 32 sequences cost about 2.5x one sequence
+  (PROBE.md) and training is ~10x faster in wall time;
+* learning rates: :func:`default_learning_rate` (3x the paper's at batch >= 9);
+* the cost is summed over a sequence in bits (the paper's reported unit), not nats;
+  RMSProp and Adam are invariant to that constant factor apart from epsilon.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import io
+import json
+import math
+import platform
+import random
+import sys
+import time
+import zlib
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from . import checkpoint as ckpt
+from .config import ARCHITECTURES, PAPER, TASK_NAMES, build_model, check_names, count_parameters, model_kwargs
+from .evaluate import evaluate_task
+from .metrics import bit_errors, cost_bits
+from .tasks import get_task
+
+__all__ = ["TrainConfig", "TrainResult", "TrainingDiverged", "train", "default_learning_rate",
+           "resolve_device", "make_optimizer", "main", "CURVE_COLUMNS", "OPTIMIZERS", "DEFAULT_STEPS"]
+
+OPTIMIZERS = ("rmsprop", "adam")
+DEVICES = ("auto", "cpu", "cuda")
+#: Training iterations when none are given (x 32 sequences: 320k, a third of the paper's ~1M).
+DEFAULT_STEPS = 10_000
+#: Columns of ``curve.csv``, in order (``eval_optimal_cost_bits`` only for N-grams).
+CURVE_COLUMNS = ("step", "sequences", "wall_seconds", "train_cost", "train_bit_errors",
+                 "eval_cost_bits", "eval_bit_errors", "lr")
+#: Whether NTM training compiles its per-step function by default on the CPU (see bench.py).
+COMPILE_BY_DEFAULT = True
+
+# Fields that decide the trajectory of a run: a resumed run must agree on all of them.
+_IDENTITY_FIELDS = ("task", "arch", "batch_size", "lr", "optimizer", "momentum", "alpha", "eps", "centered",
+                    "clip", "seed", "memory_init", "model_overrides", "task_kwargs", "eval_every",
+                    "eval_sequences", "eval_batch_size", "eval_case")
+
+
+class TrainingDiverged(RuntimeError):
+    """Training kept producing non-finite losses or gradients after every rollback.
+
+    ``result`` holds the run so far (best model, curve) when there was one.
+    """
+
+    def __init__(self, message: str, result: "TrainResult | None" = None):
+        super().__init__(message)
+        self.result = result
+
+
+def default_learning_rate(task: str, arch: str, optimizer: str = "rmsprop", batch_size: int = 32) -> float:
+    """Learning rate for (task, arch) when none is given.
+
+    The rule: the paper's learning rate (SPEC §1, per sequence) times
+    ``min(3, sqrt(batch_size))`` for RMSProp, and 10/3 of that for Adam.
+
+    Where it comes from: on copy with NTM-LSTM, RMSProp at 3e-4 (3x the paper's 1e-4)
+    with batch 32 converged in 16k-38k sequences, faster than 1e-4 (70k) and stable,
+    and Adam at 1e-3 in 54k-70k (PROBE.md). A batch of B sequences averages B
+    gradients, whose noise falls as sqrt(B), which allows a larger step; we cap the
+    increase at the measured 3x because NTM training is prone to sudden spikes, and
+    apply the same factor to every task and architecture. At batch 1 the rule gives
+    the paper's own rate. Pass ``lr`` to override.
+    """
+    check_names(task, arch)
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; expected one of {OPTIMIZERS}")
+    _check_int("batch_size", batch_size)
+    factor = min(3.0, math.sqrt(batch_size))
+    lr = PAPER[task, arch].learning_rate * factor
+    return lr * 10.0 / 3.0 if optimizer == "adam" else lr
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """``"auto"``: CUDA if available, else the CPU. Asking for CUDA without it is an error."""
+    name = str(device)
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"device {name!r} requested but CUDA is not available (torch {torch.__version__}); "
+                         f"use --device cpu or --device auto")
+    try:
+        return torch.device(name)
+    except RuntimeError as error:
+        raise ValueError(f"unknown device {name!r}; expected one of {DEVICES}") from error
+
+
+def _check_int(name, value, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _check_float(name, value, positive=True):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or (positive and value <= 0):
+        raise ValueError(f"{name} must be a finite {'positive ' if positive else ''}number, got {value!r}")
+
+
+@dataclass
+class TrainConfig:
+    """Everything that defines a training run (``None`` means: the documented default).
+
+    Model: ``task``, ``arch`` (SPEC §4 names); ``memory_init`` (NTMs: "constant",
+    "learned", "random"; None keeps the model's default); ``model_overrides`` (any
+    constructor argument, e.g. ``{"memory_size": 16}``); ``task_kwargs`` (e.g.
+    ``{"max_length": 5}``).
+
+    Optimisation: ``steps`` (iterations; ``DEFAULT_STEPS``), ``batch_size`` (32; the
+    paper's was 1), ``lr`` (:func:`default_learning_rate`), ``optimizer`` ("rmsprop"
+    or "adam"), RMSProp's ``momentum``/``alpha``/``eps``/``centered``, ``clip`` (each
+    gradient component clipped to [-clip, clip]), ``seed``.
+
+    Evaluation: every ``eval_every`` steps on ``eval_sequences`` fresh sequences of the
+    training distribution (or of the generalisation case ``eval_case``, e.g. "L=20"),
+    in batches of ``eval_batch_size``.
+
+    Stopping: ``steps``; ``target_bit_errors`` (stop once an evaluation is below it);
+    ``max_seconds`` (total wall time of the run, resumed parts included).
+
+    Machinery: ``device`` ("auto", "cpu", "cuda"), ``compile`` (compile the NTM's
+    per-step function; None: on the CPU for NTMs), ``threads`` (torch intra-op threads,
+    set process-wide; 1 by default: as fast as 2 on a 2-core machine (PROBE.md) and
+    immune to the stalls of OpenMP threads on shared cores; None leaves torch's setting;
+    restored when train() returns), ``out`` (directory for files; None writes none),
+    ``resume``, ``checkpoint_every`` (default: ``eval_every``), ``progress`` (tqdm bar),
+    ``max_bad_steps``/``max_rollbacks`` (divergence guard).
+    """
+
+    task: str = "copy"
+    arch: str = "ntm-lstm"
+    steps: int | None = None
+    batch_size: int = 32
+    lr: float | None = None
+    optimizer: str = "rmsprop"
+    momentum: float = 0.9
+    alpha: float = 0.95
+    eps: float = 1e-8
+    centered: bool = False
+    clip: float = 10.0
+    seed: int = 0
+    memory_init: str | None = None
+    model_overrides: dict = field(default_factory=dict)
+    task_kwargs: dict = field(default_factory=dict)
+    eval_every: int = 100
+    eval_sequences: int = 256
+    eval_batch_size: int = 32
+    eval_case: str | None = None
+    target_bit_errors: float | None = None
+    max_seconds: float | None = None
+    device: str = "auto"
+    compile: bool | None = None
+    threads: int | None = 1
+    out: str | None = None
+    resume: bool = False
+    checkpoint_every: int | None = None
+    progress: bool = True
+    max_bad_steps: int = 10
+    max_rollbacks: int = 3
+
+    def validate(self) -> "TrainConfig":
+        """Raise ValueError for anything that cannot run; returns self."""
+        check_names(self.task, self.arch)
+        if self.steps is not None:
+            _check_int("steps", self.steps)
+        _check_int("batch_size", self.batch_size)
+        if self.lr is not None:
+            _check_float("lr", self.lr)
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; expected one of {OPTIMIZERS}")
+        for name in ("momentum", "alpha"):
+            value = getattr(self, name)
+            _check_float(name, value, positive=False)
+            if not 0 <= value < 1:
+                raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+        _check_float("eps", self.eps)
+        _check_float("clip", self.clip)
+        _check_int("seed", self.seed, minimum=0)
+        for name in ("eval_every", "eval_sequences", "eval_batch_size", "max_bad_steps"):
+            _check_int(name, getattr(self, name))
+        _check_int("max_rollbacks", self.max_rollbacks, minimum=0)
+        if self.checkpoint_every is not None:
+            _check_int("checkpoint_every", self.checkpoint_every)
+        if self.threads is not None:
+            _check_int("threads", self.threads)
+        if self.target_bit_errors is not None:
+            _check_float("target_bit_errors", self.target_bit_errors)
+        if self.max_seconds is not None:
+            _check_float("max_seconds", self.max_seconds)
+        if self.memory_init is not None and self.arch == "lstm":
+            raise ValueError("memory_init applies to the NTM architectures (ntm-lstm, ntm-ff), not to lstm")
+        if not isinstance(self.model_overrides, dict) or not isinstance(self.task_kwargs, dict):
+            raise ValueError("model_overrides and task_kwargs must be dicts")
+        resolve_device(self.device)
+        if self.resume and self.out is None:
+            raise ValueError("resume needs an out directory (the one holding checkpoint.pt)")
+        return self
+
+    def resolved(self) -> "TrainConfig":
+        """A copy with every ``None`` default filled in (steps, lr, compile, checkpoint_every)."""
+        self.validate()
+        done = copy.deepcopy(self)
+        if done.steps is None:
+            done.steps = DEFAULT_STEPS
+        if done.lr is None:
+            done.lr = default_learning_rate(done.task, done.arch, done.optimizer, done.batch_size)
+        if done.compile is None:
+            done.compile = COMPILE_BY_DEFAULT and done.arch != "lstm" and resolve_device(done.device).type == "cpu"
+        if done.checkpoint_every is None:
+            done.checkpoint_every = done.eval_every
+        return done
+
+    def model_arguments(self) -> dict:
+        """Constructor arguments of the model (the paper's, with the overrides)."""
+        overrides = dict(self.model_overrides)
+        if self.memory_init is not None:
+            overrides["memory_init"] = self.memory_init
+        return model_kwargs(self.task, self.arch, **overrides)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns.
+
+    ``model``: the best model by evaluation cost (what ``model.pt`` holds), in eval
+    mode on the training device; ``curve``: the learning curve rows; ``best``: the
+    best evaluation row; ``stopped``: "steps", "target" or "max_seconds".
+    """
+
+    model: nn.Module
+    config: TrainConfig
+    curve: list[dict]
+    best: dict | None
+    steps: int
+    sequences: int
+    wall_seconds: float
+    stopped: str
+    device: str
+    out: Path | None = None
+    skipped_steps: int = 0
+    rollbacks: list = field(default_factory=list)
+    compiled: bool = False
+    compile_seconds: float | None = None
+
+    @property
+    def converged_at(self) -> dict | None:
+        """The first curve row whose eval bit errors are below the target (or 0.1)."""
+        target = self.config.target_bit_errors or 0.1
+        return next((row for row in self.curve if row["eval_bit_errors"] < target), None)
+
+
+# --- the run's state, as saved in checkpoints ----------------------------------------------
+
+def _stream_seed(seed: int, stream: str) -> int:
+    return int(seed) * 1_000_003 + zlib.crc32(stream.encode("utf-8"))
+
+
+def _clone_state_dict(module: nn.Module) -> dict:
+    return {key: value.detach().clone() for key, value in module.state_dict().items()}
+
+
+def _to_cpu(obj):
+    if isinstance(obj, torch.Tensor):
+        return obj.detach().to("cpu", copy=True)
+    if isinstance(obj, dict):
+        return {key: _to_cpu(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_to_cpu(value) for value in obj)
+    return obj
+
+
+def _all_finite(tensors) -> bool:
+    tensors = [t for t in tensors if t is not None]
+    if not tensors:
+        return True
+    return bool(torch.stack([torch.isfinite(t).all() for t in tensors]).all())
+
+
+def make_optimizer(config: TrainConfig, parameters) -> torch.optim.Optimizer:
+    """RMSProp (Graves 2013 style: decay ``alpha`` 0.95, momentum 0.9) or Adam."""
+    if config.optimizer == "rmsprop":
+        return torch.optim.RMSprop(parameters, lr=config.lr, alpha=config.alpha, eps=config.eps,
+                                   momentum=config.momentum, centered=config.centered)
+    return torch.optim.Adam(parameters, lr=config.lr)
+
+
+def _format_number(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(round(value, 6)) if math.isfinite(value) else str(value)
+    return str(value)
+
+
+def write_curve(path: Path, rows: list[dict]) -> None:
+    """Rewrite ``curve.csv`` atomically."""
+    columns = list(CURVE_COLUMNS)
+    for row in rows:
+        columns += [key for key in row if key not in columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_format_number(row.get(column)) for column in columns])
+    ckpt.atomic_write_text(path, buffer.getvalue())
+
+
+class _Run:
+    """The mutable state of one training run (everything a checkpoint restores)."""
+
+    def __init__(self, config: TrainConfig, device: torch.device):
+        self.config, self.device = config, device
+        self.task = get_task(config.task, **config.task_kwargs)
+        if config.eval_case is None:
+            self.eval_task = self.task
+        else:
+            cases = self.task.generalisation_cases()
+            if config.eval_case not in cases:
+                raise ValueError(f"unknown eval_case {config.eval_case!r} for {config.task}; expected one of {list(cases)}")
+            self.eval_task = cases[config.eval_case]
+        torch.manual_seed(_stream_seed(config.seed, "model"))
+        random.seed(config.seed)
+        self.model_arguments = config.model_arguments()
+        self.model = build_model(config.task, config.arch, **self.model_arguments).to(device)
+        self.optimizer = make_optimizer(config, self.model.parameters())
+        self.data_generator = torch.Generator().manual_seed(_stream_seed(config.seed, "train"))
+        self.eval_generator = torch.Generator().manual_seed(_stream_seed(config.seed, "eval"))
+        self.step = 0
+        self.sequences = 0
+        self.wall_seconds = 0.0
+        self.skipped_steps = 0
+        self.bad_streak = 0
+        self.lr_scale = 1.0
+        self.rollbacks: list[dict] = []
+        self.curve: list[dict] = []
+        self.best: dict | None = None
+        self.best_state: dict | None = None
+        self.accumulated = {"cost": 0.0, "errors": 0.0, "count": 0}
+
+    # -- checkpoints ------------------------------------------------------------------------
+    def state(self) -> dict:
+        return {
+            "config": self.config.to_dict(),
+            "model": _to_cpu(self.model.state_dict()),
+            "optimizer": _to_cpu(self.optimizer.state_dict()),
+            "rng": ckpt.rng_state(data=self.data_generator, eval=self.eval_generator),
+            "progress": {"step": self.step, "sequences": self.sequences, "wall_seconds": self.wall_seconds,
+                         "skipped_steps": self.skipped_steps, "bad_streak": self.bad_streak,
+                         "lr_scale": self.lr_scale, "accumulated": dict(self.accumulated)},
+            "rollbacks": copy.deepcopy(self.rollbacks),
+            "curve": copy.deepcopy(self.curve),
+            "best": copy.deepcopy(self.best),
+            "best_state": _to_cpu(self.best_state) if self.best_state is not None else None,
+        }
+
+    def restore(self, state: dict) -> None:
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        progress = state["progress"]
+        self.step, self.sequences = progress["step"], progress["sequences"]
+        self.skipped_steps, self.bad_streak = progress["skipped_steps"], progress["bad_streak"]
+        self.lr_scale = progress["lr_scale"]
+        self.accumulated = dict(progress["accumulated"])
+        self.rollbacks = copy.deepcopy(state["rollbacks"])
+        self.curve = copy.deepcopy(state["curve"])
+        self.best = copy.deepcopy(state["best"])
+        self.best_state = ({k: v.to(self.device) for k, v in state["best_state"].items()}
+                           if state["best_state"] is not None else None)
+        self.set_lr()
+        self.wall_seconds = progress["wall_seconds"]
+        ckpt.set_rng_state(state["rng"], data=self.data_generator, eval=self.eval_generator)
+
+    def set_lr(self) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.config.lr * self.lr_scale
+
+
+def _check_resume_compatible(saved: dict, config: TrainConfig, path: Path) -> None:
+    differences = [f"{name}: checkpoint {saved.get(name)!r}, now {getattr(config, name)!r}"
+                   for name in _IDENTITY_FIELDS if _jsonish(saved.get(name)) != _jsonish(getattr(config, name))]
+    if differences:
+        raise ValueError(f"cannot resume from {path}: these settings differ from the run that wrote it: "
+                         + "; ".join(differences)
+                         + ". Use the same settings, or another --out directory to start a new run.")
+
+
+def _jsonish(value):
+    return json.loads(json.dumps(value))
+
+
+# --- the loop -------------------------------------------------------------------------------
+
+def _evaluate(run: _Run) -> dict:
+    config = run.config
+    figures = evaluate_task(run.model, run.eval_task, sequences=config.eval_sequences,
+                            generator=run.eval_generator, batch_size=config.eval_batch_size, device=run.device)
+    count = max(run.accumulated["count"], 1)
+    row = {
+        "step": run.step,
+        "sequences": run.sequences,
+        "wall_seconds": round(run.wall_seconds, 3),
+        "train_cost": run.accumulated["cost"] / count if run.accumulated["count"] else None,
+        "train_bit_errors": run.accumulated["errors"] / count if run.accumulated["count"] else None,
+        "eval_cost_bits": figures["cost_bits"],
+        "eval_bit_errors": figures["bit_errors"],
+        "lr": config.lr * run.lr_scale,
+    }
+    if "optimal_cost_bits" in figures:
+        row["eval_optimal_cost_bits"] = figures["optimal_cost_bits"]
+    run.accumulated = {"cost": 0.0, "errors": 0.0, "count": 0}
+    return row
+
+
+def _config_json(run: _Run, stopped: str | None, compile_seconds: float | None) -> dict:
+    config = run.config
+    return {
+        "task": config.task,
+        "arch": config.arch,
+        "model_kwargs": run.model_arguments,
+        "parameters": count_parameters(run.model),
+        "paper_parameters": PAPER[config.task, config.arch].paper_parameters,
+        "seed": config.seed,
+        "device": str(run.device),
+        "torch_version": torch.__version__,
+        "python_version": platform.python_version(),
+        "threads": torch.get_num_threads(),
+        "train_config": config.to_dict(),
+        "steps": run.step,
+        "sequences": run.sequences,
+        "wall_seconds": round(run.wall_seconds, 3),
+        "compile_seconds": compile_seconds,
+        "skipped_steps": run.skipped_steps,
+        "rollbacks": run.rollbacks,
+        "best": run.best,
+        "last": run.curve[-1] if run.curve else None,
+        "finished": stopped is not None,
+        "stopped": stopped,
+        "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def train(config: TrainConfig, *, on_eval=None) -> TrainResult:
+    """Train a model as ``config`` says and return a :class:`TrainResult`.
+
+    ``on_eval(row)`` (optional) is called with each new learning-curve row, e.g. to
+    plot live in a notebook. Raises ValueError for bad settings,
+    :class:`~ntmlib.checkpoint.CheckpointError` for an unreadable checkpoint on resume
+    and :class:`TrainingDiverged` when the divergence guard gives up.
+    """
+    config = config.resolved()
+    threads = torch.get_num_threads()
+    if config.threads is not None:
+        torch.set_num_threads(config.threads)
+    try:
+        return _train(config, on_eval)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(config: TrainConfig, on_eval) -> TrainResult:
+    device = resolve_device(config.device)
+    out = Path(config.out) if config.out is not None else None
+    checkpoint_path = out / ckpt.CHECKPOINT_NAME if out is not None else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        ckpt.remove_stale_temporaries(out)
+        if checkpoint_path.exists() and not config.resume:
+            raise ValueError(f"{checkpoint_path} exists: pass --resume (resume=True) to continue that run, "
+                             f"or choose another --out directory, or delete it to start again")
+
+    run = _Run(config, device)
+    if config.resume and checkpoint_path.exists():
+        saved = ckpt.load_checkpoint(checkpoint_path)
+        _check_resume_compatible(saved["config"], config, checkpoint_path)
+        run.restore(saved)
+
+    def take_snapshot() -> dict:
+        """What a rollback returns to: the weights and optimiser state of the last checkpoint."""
+        return {"step": run.step, "model": _clone_state_dict(run.model),
+                "optimizer": copy.deepcopy(run.optimizer.state_dict())}
+
+    snapshot = take_snapshot()
+
+    compiled, compile_seconds = False, None
+    if config.compile and hasattr(run.model, "compile_step"):
+        run.model.compile_step()
+        compiled = True
+
+    def save_files(stopped: str | None = None, *, model_file: bool = False) -> None:
+        if out is None:
+            return
+        if model_file and run.best_state is not None:
+            ckpt.atomic_torch_save(out / "model.pt", _to_cpu(run.best_state))
+        write_curve(out / "curve.csv", run.curve)
+        ckpt.atomic_write_json(out / "config.json", _config_json(run, stopped, compile_seconds))
+
+    def record(row: dict) -> None:
+        run.curve.append(row)
+        improved = run.best is None or row["eval_cost_bits"] < run.best["eval_cost_bits"]
+        if improved and math.isfinite(row["eval_cost_bits"]):
+            run.best, run.best_state = dict(row), _clone_state_dict(run.model)
+        save_files(model_file=improved)
+        if on_eval is not None:
+            on_eval(dict(row))
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=config.steps, initial=min(run.step, config.steps), disable=not config.progress,
+               desc=f"{config.task}/{config.arch}", unit="step", dynamic_ncols=True)
+    started = time.perf_counter()
+    base_wall = run.wall_seconds
+    stopped = "steps"
+    params = [p for p in run.model.parameters() if p.requires_grad]
+    first_step = True
+    try:
+        while True:
+            run.wall_seconds = base_wall + time.perf_counter() - started
+            if run.step >= config.steps:
+                stopped = "steps"
+                break
+            if config.max_seconds is not None and run.wall_seconds >= config.max_seconds:
+                stopped = "max_seconds"
+                break
+            x, y, mask = run.task.batch(config.batch_size, run.data_generator, device)
+            run.model.train()
+            t0 = time.perf_counter()
+            try:
+                logits = run.model(x)
+                loss = cost_bits(logits, y, mask)
+            except Exception as error:  # a compile failure surfaces on the first call
+                if not (compiled and first_step):
+                    raise
+                print(f"torch.compile failed ({type(error).__name__}: {error}); training eagerly", file=sys.stderr)
+                run.model._step = run.model._step_eager
+                compiled = False
+                logits = run.model(x)
+                loss = cost_bits(logits, y, mask)
+            ok = bool(torch.isfinite(loss))
+            if ok:
+                run.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                ok = _all_finite([p.grad for p in params])
+                if ok:
+                    nn.utils.clip_grad_value_(params, config.clip)
+                    run.optimizer.step()
+            if first_step and compiled:
+                compile_seconds = round(time.perf_counter() - t0, 3)
+            first_step = False
+            run.step += 1
+            run.sequences += config.batch_size
+            if ok:
+                run.bad_streak = 0
+                run.accumulated["cost"] += float(loss.detach())
+                run.accumulated["errors"] += float(bit_errors(logits.detach(), y, mask))
+                run.accumulated["count"] += 1
+            else:
+                run.optimizer.zero_grad(set_to_none=True)
+                run.skipped_steps += 1
+                run.bad_streak += 1
+                if run.bad_streak >= config.max_bad_steps:
+                    if len(run.rollbacks) >= config.max_rollbacks:
+                        save_files("diverged")
+                        raise TrainingDiverged(
+                            f"training diverged: {config.max_bad_steps} consecutive steps with a non-finite loss "
+                            f"or gradient at step {run.step}, after {len(run.rollbacks)} rollbacks that each "
+                            f"halved the learning rate (now {config.lr * run.lr_scale:g}). The best model so far "
+                            f"is kept{' in ' + str(out) if out else ''}; try a smaller --lr or another --seed.",
+                            _result(run, config, "diverged", out, compiled, compile_seconds))
+                    # Back to the last checkpointed weights and optimiser state with half the
+                    # learning rate. Steps, sequences, curve and best model carry on (the data
+                    # stream is not rewound, so the retry sees fresh data).
+                    run.model.load_state_dict(snapshot["model"])
+                    run.optimizer.load_state_dict(copy.deepcopy(snapshot["optimizer"]))
+                    run.lr_scale *= 0.5
+                    run.set_lr()
+                    run.bad_streak = 0
+                    run.rollbacks.append({"at_step": run.step, "weights_of_step": snapshot["step"],
+                                          "lr": config.lr * run.lr_scale})
+                    print(f"rollback {len(run.rollbacks)}/{config.max_rollbacks}: {config.max_bad_steps} "
+                          f"non-finite steps in a row at step {run.step}; weights of step {snapshot['step']} "
+                          f"restored, learning rate now {config.lr * run.lr_scale:g}", file=sys.stderr)
+                    if checkpoint_path is not None:
+                        ckpt.save_checkpoint(checkpoint_path, run.state())
+            bar.update(1)
+            run.wall_seconds = base_wall + time.perf_counter() - started
+            at_end = run.step >= config.steps
+            if run.step % config.eval_every == 0:
+                row = _evaluate(run)
+                record(row)
+                bar.set_postfix(cost=f"{row['eval_cost_bits']:.3g}", errors=f"{row['eval_bit_errors']:.3g}")
+                if config.target_bit_errors is not None and row["eval_bit_errors"] < config.target_bit_errors:
+                    stopped = "target"
+            if run.step % config.checkpoint_every == 0 or at_end or stopped == "target":
+                if not _all_finite(run.model.parameters()):
+                    raise RuntimeError("internal error: non-finite weights passed the divergence guard")
+                if checkpoint_path is not None:
+                    ckpt.save_checkpoint(checkpoint_path, run.state())
+                snapshot = take_snapshot()
+            if stopped == "target":
+                break
+    finally:
+        bar.close()
+
+    run.wall_seconds = base_wall + time.perf_counter() - started
+    if not run.curve or run.curve[-1]["step"] != run.step:
+        # An off-schedule final evaluation; its data comes from a copy of the eval stream
+        # so that a run resumed from here sees the same evaluation data as one never stopped.
+        saved_eval = run.eval_generator.get_state()
+        saved_accumulated = dict(run.accumulated)
+        record(_evaluate(run))
+        run.eval_generator.set_state(saved_eval)
+        run.accumulated = saved_accumulated
+        if checkpoint_path is not None:
+            ckpt.save_checkpoint(checkpoint_path, run.state())
+    save_files(stopped, model_file=True)
+    return _result(run, config, stopped, out, compiled, compile_seconds)
+
+
+def _result(run: _Run, config: TrainConfig, stopped: str, out, compiled, compile_seconds) -> TrainResult:
+    model = build_model(config.task, config.arch, **run.model_arguments).to(run.device)
+    model.load_state_dict(run.best_state if run.best_state is not None else run.model.state_dict())
+    model.eval()
+    return TrainResult(model=model, config=config, curve=copy.deepcopy(run.curve), best=copy.deepcopy(run.best),
+                       steps=run.step, sequences=run.sequences, wall_seconds=run.wall_seconds, stopped=stopped,
+                       device=str(run.device), out=out, skipped_steps=run.skipped_steps,
+                       rollbacks=copy.deepcopy(run.rollbacks), compiled=compiled, compile_seconds=compile_seconds)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+def _key_value(text: str):
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    key, value = text.split("=", 1)
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    if isinstance(parsed, list):
+        parsed = tuple(parsed)
+    return key.replace("-", "_"), parsed
+
+
+def build_parser() -> argparse.ArgumentParser:
+    defaults = TrainConfig()
+    parser = argparse.ArgumentParser(
+        prog="python -m ntmlib.train",
+        description="Train an NTM or LSTM on one of the paper's tasks (crash-safe, resumable).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--task", required=True, choices=TASK_NAMES)
+    parser.add_argument("--arch", required=True, choices=ARCHITECTURES)
+    parser.add_argument("--steps", type=int, default=None, help=f"training iterations (default {DEFAULT_STEPS})")
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size,
+                        help="sequences per iteration (the paper: 1)")
+    parser.add_argument("--lr", type=float, default=None,
+                        help="learning rate (default: the paper's x min(3, sqrt(batch)); Adam x 10/3 more)")
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer)
+    parser.add_argument("--momentum", type=float, default=defaults.momentum, help="RMSProp momentum")
+    parser.add_argument("--alpha", type=float, default=defaults.alpha, help="RMSProp decay of the squared mean")
+    parser.add_argument("--eps", type=float, default=defaults.eps, help="RMSProp epsilon")
+    parser.add_argument("--centered", action=argparse.BooleanOptionalAction, default=defaults.centered,
+                        help="centred RMSProp (Graves 2013 subtracts the squared mean gradient)")
+    parser.add_argument("--clip", type=float, default=defaults.clip, help="clip every gradient component to +-CLIP")
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--device", default=defaults.device, help="auto (CUDA if available), cpu or cuda")
+    parser.add_argument("--out", default=None, help="output directory (default runs/<task>/<arch>/seed<S>)")
+    parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt if it exists")
+    parser.add_argument("--eval-every", type=int, default=defaults.eval_every, help="steps between evaluations")
+    parser.add_argument("--eval-sequences", type=int, default=defaults.eval_sequences,
+                        help="fresh sequences per evaluation")
+    parser.add_argument("--eval-case", default=None,
+                        help="evaluate on this generalisation case (e.g. L=20) instead of the training distribution")
+    parser.add_argument("--checkpoint-every", type=int, default=None, help="steps between checkpoints "
+                        "(default: --eval-every)")
+    parser.add_argument("--target-bit-errors", type=float, default=None,
+                        help="stop once evaluation bit errors per sequence are below this")
+    parser.add_argument("--max-seconds", type=float, default=None, help="stop after this much wall time")
+    parser.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
+                        help="torch.compile the NTM's per-step function (default: yes on the CPU)")
+    parser.add_argument("--threads", type=int, default=defaults.threads,
+                        help="torch intra-op threads (0: leave torch's default)")
+    parser.add_argument("--memory-init", choices=("constant", "learned", "random"), default=None,
+                        help="NTM memory initialisation (default: the model's, constant 1e-6)")
+    parser.add_argument("--model-arg", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
+                        help="override a model constructor argument, e.g. memory_size=64 (repeatable)")
+    parser.add_argument("--task-arg", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
+                        help="task parameter, e.g. max_length=10 (repeatable)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    out = args.out if args.out is not None else f"runs/{args.task}/{args.arch}/seed{args.seed}"
+    return TrainConfig(
+        task=args.task, arch=args.arch, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
+        optimizer=args.optimizer, momentum=args.momentum, alpha=args.alpha, eps=args.eps, centered=args.centered,
+        clip=args.clip, seed=args.seed, memory_init=args.memory_init, model_overrides=dict(args.model_arg),
+        task_kwargs=dict(args.task_arg), eval_every=args.eval_every, eval_sequences=args.eval_sequences,
+        eval_case=args.eval_case, target_bit_errors=args.target_bit_errors, max_seconds=args.max_seconds,
+        device=args.device, compile=args.compile, threads=args.threads or None, out=out, resume=args.resume,
+        checkpoint_every=args.checkpoint_every, progress=not args.no_progress)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = config_from_args(args)
+        result = train(config)
+    except (ValueError, ckpt.CheckpointError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except TrainingDiverged as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+    best = result.best or {}
+    print(f"{config.task}/{config.arch}: {result.steps} steps, {result.sequences} sequences, "
+          f"{result.wall_seconds:.1f} s on {result.device} (stopped: {result.stopped}); best eval at step "
+          f"{best.get('step')}: {best.get('eval_cost_bits', float('nan')):.4f} bits/seq, "
+          f"{best.get('eval_bit_errors', float('nan')):.4f} bit errors/seq -> {result.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

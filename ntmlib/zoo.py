@@ -1,0 +1,148 @@
+"""The model zoo (SPEC §5): trained models shipped in the project's ``data/`` directory.
+
+Layout, one directory per task and architecture::
+
+    data/<task>/<arch>/model.pt     the weights (a state_dict; the best model by eval cost)
+    data/<task>/<arch>/config.json  model constructor arguments, training settings, figures
+    data/<task>/<arch>/curve.csv    the learning curve (step, sequences, wall_seconds, ...)
+
+``data/`` is found beside the ``ntmlib`` package (the repository layout); the
+environment variable ``NTM_DATA_DIR`` points elsewhere. Nothing is downloaded, and
+weights load with ``torch.load(weights_only=True)``.
+
+>>> from ntmlib import zoo
+>>> model = zoo.load("copy", "ntm-lstm")            # doctest: +SKIP
+>>> logits = model(x)                               # (B, T, 8) for x (B, T, 9)
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import torch
+
+from .checkpoint import load_state_dict_file
+from .config import ARCHITECTURES, TASK_NAMES, build_model, check_names
+
+__all__ = ["data_dir", "model_dir", "load", "load_dir", "available", "info", "curve", "train_command",
+           "MODEL_FILE", "CONFIG_FILE", "CURVE_FILE"]
+
+MODEL_FILE = "model.pt"
+CONFIG_FILE = "config.json"
+CURVE_FILE = "curve.csv"
+ENV_VAR = "NTM_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The zoo's root: ``$NTM_DATA_DIR`` if set, else ``data/`` beside the package."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def model_dir(task: str, arch: str) -> Path:
+    """``<data_dir>/<task>/<arch>`` (names checked: ValueError naming the known ones)."""
+    check_names(task, arch)
+    return data_dir() / task / arch
+
+
+def train_command(task: str, arch: str, out: str | os.PathLike | None = None) -> str:
+    """The command that trains (task, arch) into the zoo."""
+    out = out if out is not None else f"data/{task}/{arch}"
+    return f"python -m ntmlib.train --task {task} --arch {arch} --out {out}"
+
+
+def _missing(path: Path, task: str | None, arch: str | None) -> FileNotFoundError:
+    if task is not None and arch is not None:
+        in_default_zoo = not os.environ.get(ENV_VAR) and path.parent == model_dir(task, arch)
+        how = f"Train it with: {train_command(task, arch, None if in_default_zoo else path.parent)}"
+    else:
+        how = "Train a model into that directory with: python -m ntmlib.train --task TASK --arch ARCH --out DIR"
+    return FileNotFoundError(f"no trained model: {path} does not exist. {how}")
+
+
+def _read_json(path: Path, task: str | None = None, arch: str | None = None) -> dict:
+    if not path.exists():
+        raise _missing(path, task, arch)
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _tuples(value):
+    """JSON turns tuples (e.g. controller sizes (100, 100)) into lists; turn them back."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def load_dir(directory: str | os.PathLike, *, task: str | None = None, arch: str | None = None,
+             device="cpu") -> torch.nn.Module:
+    """A trained model from any directory holding ``model.pt`` and ``config.json``,
+    in eval mode on ``device``. ``task``/``arch``, if given, must match the directory's."""
+    directory = Path(directory)
+    config = _read_json(directory / CONFIG_FILE, task, arch)
+    if task is not None and arch is not None and (config.get("task"), config.get("arch")) != (task, arch):
+        raise ValueError(f"{directory} holds a model for task {config.get('task')!r}, arch "
+                         f"{config.get('arch')!r}, not {task!r}, {arch!r}")
+    weights = directory / MODEL_FILE
+    if not weights.exists():
+        raise _missing(weights, config.get("task"), config.get("arch"))
+    kwargs = {key: _tuples(value) for key, value in config["model_kwargs"].items()}
+    model = build_model(config["task"], config["arch"], **kwargs)
+    model.load_state_dict(load_state_dict_file(weights))
+    return model.to(device).eval()
+
+
+def load(task: str, arch: str) -> torch.nn.Module:
+    """The trained model for (task, arch) as a ``torch.nn.Module`` in eval mode on the CPU.
+
+    ``model(x)`` maps ``(B, T, input_width)`` to logits ``(B, T, output_width)``;
+    NTMs also have ``model.trace(x)`` (weightings, erase/add and read vectors).
+    Raises ValueError for unknown names (naming the known ones) and FileNotFoundError
+    naming the missing file and the command that trains it.
+    """
+    directory = model_dir(task, arch)
+    for name in (CONFIG_FILE, MODEL_FILE):
+        if not (directory / name).exists():
+            raise _missing(directory / name, task, arch)
+    return load_dir(directory, task=task, arch=arch)
+
+
+def available() -> list[tuple[str, str]]:
+    """The (task, arch) pairs that have a trained model in the zoo."""
+    root = data_dir()
+    return [(task, arch) for task in TASK_NAMES for arch in ARCHITECTURES
+            if (root / task / arch / MODEL_FILE).exists() and (root / task / arch / CONFIG_FILE).exists()]
+
+
+def info(task: str, arch: str) -> dict:
+    """The content of ``config.json`` for (task, arch): model arguments, training
+    settings, seed, device, torch version, wall time, sequences seen, best figures."""
+    return _read_json(model_dir(task, arch) / CONFIG_FILE, task, arch)
+
+
+def _number(text: str):
+    if text == "":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+
+
+def read_curve(path: str | os.PathLike) -> list[dict]:
+    """A ``curve.csv`` as a list of dicts with numbers parsed (empty cells become None)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [{key: _number(value) for key, value in row.items()} for row in csv.DictReader(handle)]
+
+
+def curve(task: str, arch: str) -> list[dict]:
+    """The learning curve of (task, arch): one dict per evaluation with ``step``,
+    ``sequences``, ``wall_seconds``, ``train_cost``, ``eval_cost_bits``,
+    ``eval_bit_errors`` (and a few more columns)."""
+    path = model_dir(task, arch) / CURVE_FILE
+    if not path.exists():
+        raise _missing(path, task, arch)
+    return read_curve(path)
