@@ -527,6 +527,9 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
         saved = ckpt.load_checkpoint(checkpoint_path)
         _check_resume_compatible(saved["config"], config, checkpoint_path)
         run.restore(saved)
+        del saved
+    elif config.resume and config.progress:
+        print(f"no checkpoint in {out}: starting a new run", file=sys.stderr)
 
     def take_snapshot() -> dict:
         """What a rollback returns to: the weights and optimiser state of the last checkpoint."""
@@ -561,6 +564,7 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
 
     bar = tqdm(total=config.steps, initial=min(run.step, config.steps), disable=not config.progress,
                desc=f"{config.task}/{config.arch}", unit="step", dynamic_ncols=True)
+    postfix = {}  # training cost (mean since the last evaluation), last evaluation's cost and bit errors
     started = time.perf_counter()
     base_wall = run.wall_seconds
     stopped = "steps"
@@ -636,12 +640,16 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
                     if checkpoint_path is not None:
                         ckpt.save_checkpoint(checkpoint_path, run.state())
             bar.update(1)
+            if config.progress and run.step % 10 == 0 and run.accumulated["count"]:
+                postfix["cost"] = f"{run.accumulated['cost'] / run.accumulated['count']:.3g}"
+                bar.set_postfix(postfix, refresh=False)
             run.wall_seconds = base_wall + time.perf_counter() - started
             at_end = run.step >= config.steps
             if run.step % config.eval_every == 0:
                 row = _evaluate(run)
                 record(row)
-                bar.set_postfix(cost=f"{row['eval_cost_bits']:.3g}", errors=f"{row['eval_bit_errors']:.3g}")
+                postfix.update(eval_cost=f"{row['eval_cost_bits']:.3g}", bit_errors=f"{row['eval_bit_errors']:.3g}")
+                bar.set_postfix(postfix)
                 if config.target_bit_errors is not None and row["eval_bit_errors"] < config.target_bit_errors:
                     stopped = "target"
             if run.step % config.checkpoint_every == 0 or at_end or stopped == "target":
@@ -649,7 +657,8 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
                     raise RuntimeError("internal error: non-finite weights passed the divergence guard")
                 if checkpoint_path is not None:
                     ckpt.save_checkpoint(checkpoint_path, run.state())
-                snapshot = take_snapshot()
+                if run.bad_streak == 0:  # a rollback goes back to before the streak began
+                    snapshot = take_snapshot()
             if stopped == "target":
                 break
     finally:
@@ -664,8 +673,8 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
         record(_evaluate(run))
         run.eval_generator.set_state(saved_eval)
         run.accumulated = saved_accumulated
-        if checkpoint_path is not None:
-            ckpt.save_checkpoint(checkpoint_path, run.state())
+    if checkpoint_path is not None:
+        ckpt.save_checkpoint(checkpoint_path, run.state())
     save_files(stopped, model_file=True)
     return _result(run, config, stopped, out, compiled, compile_seconds)
 

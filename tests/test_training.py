@@ -1,0 +1,215 @@
+"""ntmlib.train: learning on a tiny copy task, the divergence guard, the files a run
+writes, the defaults and the errors for impossible settings."""
+
+import csv
+import math
+
+import pytest
+import torch
+
+import ntmlib.train as training
+from ntmlib import checkpoint as ckpt
+from ntmlib.evaluate import evaluate
+from ntmlib.train import (CURVE_COLUMNS, TrainConfig, TrainingDiverged, default_learning_rate, main,
+                          resolve_device, train)
+
+TINY = dict(task="copy", arch="ntm-lstm", batch_size=4, eval_every=5, eval_sequences=8, compile=False,
+            progress=False, model_overrides={"memory_size": 12, "memory_width": 8, "controller_size": 16},
+            task_kwargs={"max_length": 4}, seed=1)
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.slow
+def test_a_few_hundred_steps_lower_the_cost():
+    config = TrainConfig(task="copy", arch="ntm-lstm", steps=250, batch_size=16, lr=3e-3, eval_every=50,
+                         eval_sequences=32, compile=False, progress=False, seed=0, task_kwargs={"max_length": 4},
+                         model_overrides={"memory_size": 12, "memory_width": 8, "controller_size": 32})
+    torch.manual_seed(0)
+    untrained = training.build_model("copy", "ntm-lstm", **config.model_arguments())
+    result = train(config)
+    before = evaluate(untrained, "copy", sequences=64, seed=9, cases=["training"], task_kwargs={"max_length": 4})
+    after = evaluate(result.model, "copy", sequences=64, seed=9, cases=["training"], task_kwargs={"max_length": 4})
+    # An untrained model pays about one bit per target bit (8 x mean length 2.5 = 20 bits).
+    assert before[0]["cost_bits"] > 15
+    assert after[0]["cost_bits"] < 0.5 * before[0]["cost_bits"]
+    assert result.curve[-1]["train_cost"] < 0.6 * result.curve[0]["train_cost"]
+    assert result.best["eval_cost_bits"] == min(row["eval_cost_bits"] for row in result.curve)
+
+
+def test_files_of_a_run(tmp_path):
+    result = train(TrainConfig(steps=12, out=str(tmp_path), **TINY))
+    with open(tmp_path / "curve.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0])[:len(CURVE_COLUMNS)] == list(CURVE_COLUMNS)
+    assert [int(r["step"]) for r in rows] == [5, 10, 12]  # the last evaluation is off the schedule
+    assert [int(r["sequences"]) for r in rows] == [20, 40, 48]
+    assert all(float(r["wall_seconds"]) > 0 and float(r["eval_bit_errors"]) >= 0 for r in rows)
+    info = ckpt.json.loads((tmp_path / "config.json").read_text())
+    assert info["finished"] and info["stopped"] == "steps" and info["sequences"] == 48
+    assert info["train_config"]["lr"] == pytest.approx(2e-4) and info["train_config"]["batch_size"] == 4
+    assert info["best"]["eval_cost_bits"] == pytest.approx(min(float(r["eval_cost_bits"]) for r in rows), abs=1e-5)
+    assert info["torch_version"] == torch.__version__ and info["device"] == "cpu"
+    weights = ckpt.load_state_dict_file(tmp_path / "model.pt")
+    assert set(weights) == set(result.model.state_dict())
+    assert result.stopped == "steps" and result.steps == 12 and not result.model.training
+
+
+def test_no_files_without_out(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = train(TrainConfig(steps=5, **TINY))
+    assert result.out is None and list(tmp_path.iterdir()) == []
+
+
+def test_on_eval_callback_and_target_stop():
+    rows = []
+    result = train(TrainConfig(steps=40, target_bit_errors=1e9, **TINY), on_eval=rows.append)
+    assert result.stopped == "target" and result.steps == 5 and len(rows) == 1
+    assert result.converged_at == rows[0]
+
+
+def test_max_seconds_stops(monkeypatch):
+    result = train(TrainConfig(steps=10_000, max_seconds=0.5, **TINY))
+    assert result.stopped == "max_seconds" and 0 < result.steps < 10_000
+
+
+class Poison:
+    """Replace the training loss on chosen calls: NaN loss, or a finite loss whose gradient is NaN."""
+
+    def __init__(self, bad_calls, kind="loss"):
+        self.bad_calls, self.kind, self.calls = bad_calls, kind, 0
+        self.real = training.cost_bits
+
+    def __call__(self, logits, y, mask):
+        loss = self.real(logits, y, mask)
+        self.calls += 1
+        if not self.bad_calls(self.calls):
+            return loss
+        if self.kind == "loss":
+            return loss * float("nan")
+        return _NaNGradient.apply(loss)
+
+
+class _NaNGradient(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * float("nan")
+
+
+@pytest.mark.parametrize("kind", ["loss", "gradient"])
+def test_non_finite_steps_are_skipped_and_never_reach_the_weights(monkeypatch, tmp_path, kind):
+    clean = train(TrainConfig(steps=4, **TINY))  # the weights after the 4 good steps
+    poison = Poison(lambda call: 5 <= call <= 8, kind)  # steps 5..8 bad: fewer than max_bad_steps
+    monkeypatch.setattr(training, "cost_bits", poison)
+    result = train(TrainConfig(steps=8, out=str(tmp_path), **{**TINY, "eval_every": 4}))
+    assert result.skipped_steps == 4 and result.rollbacks == []
+    final = ckpt.load_checkpoint(tmp_path / "checkpoint.pt")["model"]
+    for name, tensor in clean.model.state_dict().items():
+        assert torch.isfinite(final[name]).all()
+        # 4 skipped steps changed nothing (the clean run's best is its step-4 model)
+        assert torch.equal(final[name], tensor), name
+
+
+def test_repeated_divergence_rolls_back_and_halves_the_learning_rate(monkeypatch, tmp_path, capsys):
+    poison = Poison(lambda call: 8 <= call <= 17)  # ten bad steps in a row: steps 8..17
+    monkeypatch.setattr(training, "cost_bits", poison)
+    result = train(TrainConfig(steps=25, out=str(tmp_path), **TINY))
+    assert len(result.rollbacks) == 1
+    rollback = result.rollbacks[0]
+    assert rollback["at_step"] == 17 and rollback["weights_of_step"] == 5
+    assert rollback["lr"] == pytest.approx(1e-4)  # half of 2e-4 (batch 4)
+    assert result.curve[-1]["lr"] == pytest.approx(1e-4)
+    assert result.steps == 25 and result.skipped_steps == 10
+    assert "rollback 1/3" in capsys.readouterr().err
+    state = ckpt.load_checkpoint(tmp_path / "checkpoint.pt")
+    assert state["progress"]["lr_scale"] == 0.5
+    assert all(torch.isfinite(t).all() for t in state["model"].values())
+
+
+def test_endless_divergence_stops_after_three_rollbacks(monkeypatch, tmp_path):
+    monkeypatch.setattr(training, "cost_bits", Poison(lambda call: call > 6))
+    with pytest.raises(TrainingDiverged) as error:
+        train(TrainConfig(steps=500, out=str(tmp_path), **TINY))
+    message = str(error.value)
+    assert "diverged" in message and "3 rollbacks" in message and "--lr" in message
+    assert len(error.value.result.rollbacks) == 3
+    assert error.value.result.steps == 6 + 4 * 10
+    state = ckpt.load_checkpoint(tmp_path / "checkpoint.pt")
+    assert all(torch.isfinite(t).all() for t in state["model"].values())
+    assert all(torch.isfinite(t).all() for t in ckpt.load_state_dict_file(tmp_path / "model.pt").values())
+
+
+def test_default_learning_rates():
+    assert default_learning_rate("copy", "ntm-lstm") == pytest.approx(3e-4)  # measured (PROBE.md)
+    assert default_learning_rate("copy", "lstm") == pytest.approx(9e-5)
+    assert default_learning_rate("copy", "ntm-lstm", batch_size=1) == pytest.approx(1e-4)  # the paper's
+    assert default_learning_rate("copy", "ntm-lstm", batch_size=4) == pytest.approx(2e-4)
+    assert default_learning_rate("copy", "ntm-lstm", "adam") == pytest.approx(1e-3)
+    resolved = TrainConfig(task="ngrams", arch="ntm-ff").resolved()
+    assert resolved.lr == pytest.approx(9e-5) and resolved.steps == training.DEFAULT_STEPS
+    assert resolved.checkpoint_every == resolved.eval_every
+    assert TrainConfig(arch="lstm").resolved().compile is False
+
+
+@pytest.mark.parametrize("field, value, match", [
+    ("task", "copying", "unknown task"),
+    ("arch", "gru", "unknown architecture"),
+    ("steps", 0, "steps"),
+    ("steps", -5, "steps"),
+    ("steps", 2.5, "steps"),
+    ("batch_size", 0, "batch_size"),
+    ("batch_size", True, "batch_size"),
+    ("lr", -1e-3, "lr"),
+    ("lr", float("nan"), "lr"),
+    ("optimizer", "sgd", "optimizer"),
+    ("eval_every", 0, "eval_every"),
+    ("device", "tpu", "device"),
+    ("momentum", 1.0, "momentum"),
+])
+def test_impossible_settings_are_clear_errors(field, value, match):
+    with pytest.raises(ValueError, match=match):
+        train(TrainConfig(**{**TINY, field: value}))
+
+
+def test_other_bad_settings(tmp_path):
+    with pytest.raises(ValueError, match="memory_init applies to the NTM"):
+        TrainConfig(arch="lstm", memory_init="learned").validate()
+    with pytest.raises(ValueError, match="resume needs an out directory"):
+        TrainConfig(resume=True).validate()
+    with pytest.raises(ValueError, match="eval_case"):
+        train(TrainConfig(**{**TINY, "eval_case": "L=21"}))
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            resolve_device("cuda")
+    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def test_command_line(tmp_path, capsys):
+    out = tmp_path / "run"
+    args = ["--task", "copy", "--arch", "ntm-lstm", "--steps", "6", "--batch-size", "2", "--eval-every", "3",
+            "--eval-sequences", "4", "--no-compile", "--no-progress", "--out", str(out),
+            "--model-arg", "memory_size=8", "--model-arg", "controller_size=8", "--task-arg", "max_length=3"]
+    assert main(args) == 0
+    assert "copy/ntm-lstm: 6 steps, 12 sequences" in capsys.readouterr().out
+    assert (out / "model.pt").exists() and (out / "curve.csv").exists()
+    info = ckpt.json.loads((out / "config.json").read_text())
+    assert info["model_kwargs"]["memory_size"] == 8 and info["train_config"]["task_kwargs"] == {"max_length": 3}
+    assert main(args[:-6] + ["--steps", "9", "--resume"] + args[-6:]) == 0  # extend a finished run
+    assert ckpt.load_checkpoint(out / "checkpoint.pt")["progress"]["step"] == 9
+    assert main(args) == 2  # would overwrite a run without --resume
+    assert "--resume" in capsys.readouterr().err
+    assert main(["--task", "copy", "--arch", "ntm-lstm", "--steps", "0", "--out", str(tmp_path / "x")]) == 2
+    assert "steps must be an integer >= 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--task", "copyy", "--arch", "ntm-lstm"])
+    assert "invalid choice" in capsys.readouterr().err
