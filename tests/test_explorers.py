@@ -1,0 +1,269 @@
+"""The book's explorers (ntmlib.explorers) and notebook helpers (ntmlib.book).
+
+Each explorer is built, a slider is moved through its ``.value`` (as a reader's drag
+would), and what the explorer stored and drew is checked against ntmlib.addressing and
+ntmlib.memory called directly with the same values.
+"""
+import inspect
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from ntmlib import addressing as A  # noqa: E402
+from ntmlib import book, explorers  # noqa: E402
+from ntmlib import memory as mem  # noqa: E402
+
+F32 = torch.float32
+
+
+def scalar(x):
+    return torch.tensor([[float(x)]], dtype=F32)
+
+
+@pytest.fixture
+def memory():
+    return torch.randn(12, 5, generator=torch.Generator().manual_seed(1), dtype=F32)
+
+
+def expected_stages(ex, values=None):
+    """What ntmlib.addressing computes for an AddressingExplorer's current values."""
+    v = {**ex.values, **(values or {})}
+    shift = torch.tensor([v[n] for n in ex.shift_names], dtype=F32)
+    shift = shift / shift.sum()
+    return A.address_stages(ex.memory[None], ex.previous.view(1, 1, -1), ex.memory[int(v["key row"])].view(1, 1, -1),
+                            scalar(v["beta"]), scalar(v["g"]), shift.view(1, 1, -1), scalar(v["gamma"]))
+
+
+def assert_matches(ex, expected):
+    for name in ("content", "gated", "shifted", "sharpened"):
+        want = expected[name][0, 0]
+        assert torch.allclose(ex.stages[name], want, atol=1e-6), name
+        np.testing.assert_allclose(ex.plotted[name], want.numpy(), atol=1e-6, err_msg=name)
+
+
+# --- AddressingExplorer (chapter 4) ------------------------------------------------------
+
+def test_addressing_explorer_matches_address_stages(memory):
+    ex = explorers.AddressingExplorer(memory, previous=7, key=3)
+    assert set(ex.sliders) == {"key row", "beta", "g", "s(-1)", "s(0)", "s(+1)", "gamma"}
+    assert_matches(ex, expected_stages(ex))
+    assert ex.renders == 0 and ex.image.value == b""  # no PNG until the interface is shown
+    ex.widget
+    assert ex.renders == 1 and ex.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    png = ex.image.value
+    ex.sliders["beta"].value = 3.5
+    ex.sliders["g"].value = 0.3
+    ex.sliders["gamma"].value = 4.2
+    assert ex.renders == 4  # each move redraws
+    assert ex.image.value != png
+    assert_matches(ex, expected_stages(ex))
+
+
+def test_beta_zero_gives_uniform_content(memory):
+    ex = explorers.AddressingExplorer(memory, previous=7, key=3, beta=10.0)
+    before = ex.stages["content"].clone()
+    ex.sliders["beta"].value = 0.0
+    n = memory.shape[0]
+    assert not torch.allclose(before, ex.stages["content"])
+    assert torch.allclose(ex.stages["content"], torch.full((n,), 1 / n, dtype=F32), atol=1e-6)
+    np.testing.assert_allclose(ex.plotted["content"], 1 / n, atol=1e-6)
+
+
+def test_full_plus_one_shift_rotates(memory):
+    ex = explorers.AddressingExplorer(memory, previous=7, key=3, gate=0.5, shift=(0.2, 0.6, 0.2))
+    ex.set({"s(-1)": 0.0, "s(0)": 0.0, "s(+1)": 1.0})
+    assert torch.equal(ex.stages["shift"], torch.tensor([0.0, 0.0, 1.0], dtype=F32))
+    assert torch.allclose(ex.stages["shifted"], torch.roll(ex.stages["gated"], 1), atol=1e-7)
+    assert_matches(ex, expected_stages(ex))
+    # With the gate closed the previous focus at 7 moves to 8, and a step moves it on to 9.
+    ex.set(g=0.0)
+    assert int(ex.stages["sharpened"].argmax()) == 8
+    ex.step()
+    assert int(ex.stages["sharpened"].argmax()) == 9
+    assert_matches(ex, expected_stages(ex))
+    ex.reset()
+    assert int(ex.stages["sharpened"].argmax()) == 8
+
+
+def test_gamma_sharpens(memory):
+    ex = explorers.AddressingExplorer(memory, previous=7, key=3, gamma=1.0, shift=(0.2, 0.5, 0.3))
+    assert torch.allclose(ex.stages["sharpened"], ex.stages["shifted"], atol=1e-6)  # gamma = 1: no change
+    peak = ex.plotted["sharpened"].max()
+    ex.sliders["gamma"].value = 5.0
+    assert ex.plotted["sharpened"].max() > peak + 0.05
+    assert_matches(ex, expected_stages(ex))
+
+
+def test_set_changes_many_sliders_with_one_render(memory):
+    ex = explorers.AddressingExplorer(memory)
+    updates = ex.updates
+    ex.set({"beta": 1.0, "g": 0.9, "s(0)": 1.0, "gamma": 2.5, "key row": 5})
+    assert ex.updates == updates + 1
+    assert_matches(ex, expected_stages(ex))
+    with pytest.raises(KeyError):
+        ex.set(nonsense=1)
+
+
+def test_compute_leaves_sliders_alone_and_gallery_draws(memory):
+    ex = explorers.AddressingExplorer(memory, previous=2, key=9)
+    values, stages = ex.values, {k: v.clone() for k, v in ex.stages.items()}
+    other = ex.compute(beta=0.0, g=1.0)
+    assert ex.values == values
+    assert torch.allclose(other["content"], torch.full((12,), 1 / 12, dtype=F32), atol=1e-6)
+    assert torch.equal(ex.stages["sharpened"], stages["sharpened"])
+    fig = ex.gallery([{"g": 0.0}, {"beta": 2.0}], labels=["a", "b"])
+    assert len(fig.axes) == 8
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+
+
+def test_addressing_explorer_wider_shift_and_fixed_key(memory):
+    key = memory[4] + 0.1
+    ex = explorers.AddressingExplorer(memory, key=key, previous=0, shift=(0, 0, 0, 0, 1), max_shift=2, gate=0.0)
+    assert "key row" not in ex.sliders and "s(+2)" in ex.sliders
+    assert int(ex.stages["sharpened"].argmax()) == 2
+    want = A.content_focus(key.view(1, 1, -1), scalar(ex.values["beta"]), memory[None])[0, 0]
+    assert torch.allclose(ex.stages["content"], want, atol=1e-6)
+    with pytest.raises(ValueError):
+        explorers.AddressingExplorer(memory, shift=(1.0, 0.0))
+
+
+def test_normalise_shift():
+    assert torch.allclose(explorers.normalise_shift([1, 1, 2]), torch.tensor([0.25, 0.25, 0.5], dtype=F32))
+    assert torch.allclose(explorers.normalise_shift([0, 0, 0]), torch.full((3,), 1 / 3, dtype=F32))
+    assert explorers.shift_names(2) == ["s(-2)", "s(-1)", "s(0)", "s(+1)", "s(+2)"]
+
+
+# --- ContentExplorer (chapter 3) ---------------------------------------------------------
+
+def test_content_explorer_follows_beta_and_key(memory):
+    ex = explorers.ContentExplorer(memory, key=memory[6], beta=5.0)
+    assert set(ex.sliders) == {"beta", "key[0]", "key[1]", "key[2]", "key[3]", "key[4]"}
+
+    def check():
+        key = ex.key.view(1, -1)
+        want = A.content_focus(key, torch.tensor([ex.values["beta"]], dtype=F32), memory[None])[0]
+        sim = A.cosine_similarity(key, memory[None])[0]
+        assert torch.allclose(ex.stages["content"], want, atol=1e-6)
+        np.testing.assert_allclose(ex.plotted["content"], want.numpy(), atol=1e-6)
+        np.testing.assert_allclose(ex.plotted["similarity"], sim.numpy(), atol=1e-6)
+        np.testing.assert_allclose(ex.plotted["key"], ex.key.numpy(), atol=1e-6)
+
+    check()
+    before = ex.stages["content"].clone()
+    ex.sliders["beta"].value = 40.0
+    check()
+    assert int(ex.stages["content"].argmax()) == 6
+    assert ex.stages["content"].max() > before.max()
+    ex.sliders["beta"].value = 0.0
+    check()
+    assert torch.allclose(ex.stages["content"], torch.full((12,), 1 / 12, dtype=F32), atol=1e-6)
+    ex.sliders["beta"].value = 40.0
+    ex.sliders["key[0]"].value = ex.sliders["key[0]"].value + 0.3  # a noisy key ...
+    check()
+    assert int(ex.stages["content"].argmax()) == 6  # ... still finds its row
+
+
+def test_content_explorer_row_picker(memory):
+    ex = explorers.ContentExplorer(memory, beta=30.0)
+    updates = ex.updates
+    ex.row_picker.value = 9
+    assert ex.updates == updates + 1
+    assert torch.allclose(ex.key, memory[9], atol=1e-6)
+    assert int(ex.stages["content"].argmax()) == 9
+
+
+# --- WriteExplorer (chapter 2) -----------------------------------------------------------
+
+def test_write_explorer_matches_memory_write(memory):
+    ex = explorers.WriteExplorer(memory, location=3, focus=0.8, erase=0.5, add=0.4)
+
+    def check():
+        w = ex.stages["weighting"].view(1, 1, -1)
+        e = torch.full((1, 1, 5), ex.values["erase"], dtype=F32)
+        a = (ex.values["add"] * ex.add_pattern).view(1, 1, -1)
+        want = mem.write(memory[None], w, e, a)[0]
+        assert torch.allclose(ex.stages["after"], want, atol=1e-6)
+        np.testing.assert_allclose(ex.plotted["after"], want.numpy(), atol=1e-6)
+        np.testing.assert_allclose(ex.plotted["weighting"], ex.stages["weighting"].numpy(), atol=1e-7)
+        assert torch.isclose(ex.stages["weighting"].sum(), torch.tensor(1.0, dtype=F32))
+
+    check()
+    before = ex.stages["after"].clone()
+    ex.sliders["location"].value = 10
+    check()
+    assert not torch.allclose(before, ex.stages["after"])
+    # A one-hot weighting with erase = 1 replaces the row by the add vector exactly.
+    ex.set(focus=1.0, erase=1.0, add=1.0)
+    check()
+    assert torch.allclose(ex.stages["after"][10], ex.add_pattern, atol=1e-6)
+    assert torch.equal(ex.stages["after"][:10], memory[:10])
+
+
+# --- ScalarShiftExplorer (chapter 5) -----------------------------------------------------
+
+def test_scalar_shift_explorer():
+    ex = explorers.ScalarShiftExplorer(size=10, max_shift=3, x=0.0, start=4)
+    assert int(ex.stages["shifted"].argmax()) == 4
+    ex.sliders["x"].value = 1.7
+    want = A.scalar_shift_distribution(torch.tensor([1.7], dtype=F32), 3)[0]
+    assert torch.allclose(ex.stages["shift"], want)
+    np.testing.assert_allclose(ex.plotted["shift"], [0, 0, 0, 0, 0.3, 0.7, 0], atol=1e-5)
+    np.testing.assert_allclose(ex.plotted["shifted"][5:7], [0.3, 0.7], atol=1e-5)
+
+
+def test_explorers_ignore_the_default_dtype(memory):
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)  # as other test modules do
+    try:
+        ex = explorers.AddressingExplorer(memory.double(), previous=1, key=2)
+        ex.set(beta=0.0)
+        assert ex.stages["content"].dtype == F32
+        explorers.ContentExplorer(memory.double()).set(beta=1.0)
+        explorers.WriteExplorer().set(add=-0.5)
+        explorers.ScalarShiftExplorer().set(x=-1.2)
+    finally:
+        torch.set_default_dtype(old)
+
+
+def test_widget_assembles():
+    import ipywidgets as widgets
+
+    ex = explorers.ScalarShiftExplorer()
+    assert isinstance(ex.widget, widgets.VBox)
+    assert ex.image in ex.widget.children
+
+
+# --- ntmlib.book -------------------------------------------------------------------------
+
+def test_show_returns_the_real_source():
+    source = book.show(A.sharpen)
+    assert source.text == inspect.getsource(A.sharpen)
+    markdown = source._repr_markdown_()
+    assert "```python\n" in markdown and inspect.getsource(A.sharpen).strip() in markdown
+    assert "ntmlib.addressing.sharpen" in markdown
+    assert repr(source) == source.text
+
+
+def test_show_methods_classes_and_several():
+    from ntmlib.heads import HeadParameters
+    from ntmlib.ntm import NTM
+
+    step = book.show(NTM._step_eager)
+    assert step.text.startswith("def _step_eager(self")  # dedented
+    assert "addressing.address(" in step.text
+    both = book.show(HeadParameters, A.interpolate)
+    assert "class HeadParameters" in both.text and "def interpolate" in both.text
+    with pytest.raises(TypeError):
+        book.show()
+
+
+def test_style_rc_is_opaque_white():
+    rc = book.style_rc()
+    assert rc["figure.facecolor"] == "white"
+    assert rc["savefig.transparent"] is False
