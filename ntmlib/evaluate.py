@@ -10,7 +10,7 @@ Library::
 Command line::
 
     python -m ntmlib.evaluate --task copy --arch ntm-lstm [--model-dir DIR]
-        [--sequences N] [--seed S] [--batch-size B] [--json]
+        [--sequences N] [--seed S] [--batch-size B] [--case NAME] [--threads K] [--json]
 
 Every case draws its sequences from its own ``torch.Generator`` seeded from the seed
 and the case's name, so the numbers are the same whatever subset of cases is run,
@@ -30,7 +30,7 @@ from .config import ARCHITECTURES, TASK_NAMES, check_names
 from .metrics import bit_errors_per_sequence, cost_bits_per_sequence
 from .tasks import NGRAMS_VALIDATION_SIZE, Task, get_task, optimal_cost_bits
 
-__all__ = ["evaluate", "evaluate_task", "evaluation_cases", "format_rows", "main", "case_generator",
+__all__ = ["evaluate", "evaluate_task", "evaluate_batches", "draw_batches", "evaluation_cases", "format_rows", "main", "case_generator",
            "DEFAULT_SEQUENCES"]
 
 #: Sequences per case unless told otherwise (N-grams: the paper's 1000-sequence validation set).
@@ -52,7 +52,18 @@ def evaluation_cases(task_name: str, **task_kwargs) -> dict[str, Task]:
     return cases
 
 
-@torch.no_grad()
+def draw_batches(task: Task, *, sequences: int, generator: torch.Generator, batch_size: int = 50,
+                 device=None) -> list:
+    """``sequences`` sequences of ``task`` from ``generator`` as a list of batches of at most
+    ``batch_size`` (one length per batch, as the tasks draw them)."""
+    if isinstance(sequences, bool) or not isinstance(sequences, int) or sequences <= 0:
+        raise ValueError(f"sequences must be a positive integer, got {sequences!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    sizes = [batch_size] * (sequences // batch_size) + ([sequences % batch_size] if sequences % batch_size else [])
+    return [task.batch(size, generator, device) for size in sizes]
+
+
 def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generator: torch.Generator,
                   batch_size: int = 50, device=None) -> dict:
     """Cost and bit errors per sequence of ``model`` on ``sequences`` fresh sequences of
@@ -64,36 +75,61 @@ def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generat
     the share of sequences whose end-marker channel is right on every target step).
     The model runs in eval mode without gradients; its training flag is restored.
     """
+    device = torch.device(device) if device is not None else next(model.parameters()).device
     if isinstance(sequences, bool) or not isinstance(sequences, int) or sequences <= 0:
         raise ValueError(f"sequences must be a positive integer, got {sequences!r}")
+    # Draw and evaluate one batch at a time (a long case need not sit in memory at once).
+    figures = [evaluate_batches(model, task.name, draw_batches(task, sequences=size, generator=generator,
+                                                               batch_size=size, device=device))
+               for size in _sizes(sequences, batch_size)]
+    return _merge(figures)
+
+
+def _sizes(sequences: int, batch_size: int) -> list[int]:
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+    return [batch_size] * (sequences // batch_size) + ([sequences % batch_size] if sequences % batch_size else [])
+
+
+def _merge(figures: list[dict]) -> dict:
+    total = sum(f["sequences"] for f in figures)
+    row = {"sequences": total}
+    for name in figures[0]:
+        if name not in ("sequences", "excess_bits"):
+            row[name] = sum(f[name] * f["sequences"] for f in figures) / total
+    if "optimal_cost_bits" in row:
+        row["excess_bits"] = row["cost_bits"] - row["optimal_cost_bits"]
+    return row
+
+
+@torch.no_grad()
+def evaluate_batches(model: torch.nn.Module, task_name: str, batches) -> dict:
+    """The figures of :func:`evaluate_task` on given batches ``(x, y, mask)`` of a task."""
     was_training = model.training
     model.eval()
     totals: dict[str, float] = {}
+    sequences = 0
 
     def add(name, values):
         totals[name] = totals.get(name, 0.0) + float(values.double().sum())
 
     try:
-        remaining = sequences
-        while remaining > 0:
-            size = min(batch_size, remaining)
-            remaining -= size
-            x, y, mask = task.batch(size, generator, device)
+        for x, y, mask in batches:
+            sequences += x.shape[0]
             logits = _eager_forward(model, x).float()
             add("cost_bits", cost_bits_per_sequence(logits, y, mask))
             add("bit_errors", bit_errors_per_sequence(logits, y, mask))
-            if task.name == "ngrams":
+            if task_name == "ngrams":
                 add("optimal_cost_bits", optimal_cost_bits(y[..., 0].cpu()))
-            if task.name == "repeat-copy":
+            if task_name == "repeat-copy":
                 marker_wrong = ((logits[..., 8] > 0) != (y[..., 8] > 0.5)) & (mask != 0)
                 add("end_marker_errors", marker_wrong.sum(dim=1))
                 add("end_marker_correct", (~marker_wrong.any(dim=1)).float())
                 add("data_bit_errors", bit_errors_per_sequence(logits[..., :8], y[..., :8], mask))
     finally:
         model.train(was_training)
+    if not sequences:
+        raise ValueError("no sequences to evaluate")
     row = {"sequences": sequences}
     row.update({name: total / sequences for name, total in totals.items()})
     if "optimal_cost_bits" in row:
@@ -171,8 +207,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the evaluation data (default 0)")
     parser.add_argument("--batch-size", type=int, default=50, help="sequences per forward pass (default 50)")
     parser.add_argument("--case", action="append", default=None, help="evaluate only this case (repeatable)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch intra-op threads (default 1, as training; 0 leaves torch's default)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     from . import zoo
 
     try:

@@ -17,7 +17,7 @@ What a run does (paper §4.6 with the deviations written below):
   ``seed``), one length per batch;
 * minimises the cost in bits (SPEC §2) with RMSProp (momentum 0.9, decay 0.95, as in
   Graves 2013) or Adam, every gradient component clipped to [-10, 10];
-* every ``eval_every`` steps evaluates on fresh sequences of the training
+* every ``eval_every`` steps evaluates on a validation set of the training
   distribution drawn from a second generator, appends a row to the learning curve
   ``curve.csv`` and keeps the best model so far by evaluation cost as ``model.pt``
   (NTM learning curves have sudden spikes, so the last weights are not always the
@@ -61,7 +61,7 @@ from torch import nn
 
 from . import checkpoint as ckpt
 from .config import ARCHITECTURES, PAPER, TASK_NAMES, build_model, check_names, count_parameters, model_kwargs
-from .evaluate import evaluate_task
+from .evaluate import draw_batches, evaluate_batches, evaluate_task
 from .metrics import bit_errors, cost_bits
 from .tasks import get_task
 
@@ -81,7 +81,7 @@ COMPILE_BY_DEFAULT = True
 # Fields that decide the trajectory of a run: a resumed run must agree on all of them.
 _IDENTITY_FIELDS = ("task", "arch", "batch_size", "lr", "optimizer", "momentum", "alpha", "eps", "centered",
                     "clip", "seed", "memory_init", "model_overrides", "task_kwargs", "eval_every",
-                    "eval_sequences", "eval_batch_size", "eval_case")
+                    "eval_sequences", "eval_batch_size", "eval_case", "eval_fresh")
 
 
 class TrainingDiverged(RuntimeError):
@@ -157,9 +157,12 @@ class TrainConfig:
     or "adam"), RMSProp's ``momentum``/``alpha``/``eps``/``centered``, ``clip`` (each
     gradient component clipped to [-clip, clip]), ``seed``.
 
-    Evaluation: every ``eval_every`` steps on ``eval_sequences`` fresh sequences of the
-    training distribution (or of the generalisation case ``eval_case``, e.g. "L=20"),
-    in batches of ``eval_batch_size``.
+    Evaluation: every ``eval_every`` steps on a validation set of ``eval_sequences``
+    sequences of the training distribution (or of the generalisation case
+    ``eval_case``, e.g. "L=20"), in batches of ``eval_batch_size``. The set is drawn
+    once from its own generator stream (never seen in training) and reused, so that
+    evaluations are comparable and the best model is not chosen by a lucky draw of
+    short sequences; ``eval_fresh=True`` draws new sequences for every evaluation.
 
     Stopping: ``steps``; ``target_bit_errors`` (stop once an evaluation is below it);
     ``max_seconds`` (total wall time of the run, resumed parts included).
@@ -192,6 +195,7 @@ class TrainConfig:
     eval_sequences: int = 256
     eval_batch_size: int = 32
     eval_case: str | None = None
+    eval_fresh: bool = False
     target_bit_errors: float | None = None
     max_seconds: float | None = None
     device: str = "auto"
@@ -379,6 +383,11 @@ class _Run:
         self.optimizer = make_optimizer(config, self.model.parameters())
         self.data_generator = torch.Generator().manual_seed(_stream_seed(config.seed, "train"))
         self.eval_generator = torch.Generator().manual_seed(_stream_seed(config.seed, "eval"))
+        # The validation set: drawn once from the evaluation stream (never the training
+        # stream), the same for every evaluation of the run unless eval_fresh.
+        self.eval_batches = None if config.eval_fresh else draw_batches(
+            self.eval_task, sequences=config.eval_sequences, generator=self.eval_generator,
+            batch_size=config.eval_batch_size, device=device)
         self.step = 0
         self.sequences = 0
         self.wall_seconds = 0.0
@@ -430,8 +439,10 @@ class _Run:
 
 
 def _check_resume_compatible(saved: dict, config: TrainConfig, path: Path) -> None:
-    differences = [f"{name}: checkpoint {saved.get(name)!r}, now {getattr(config, name)!r}"
-                   for name in _IDENTITY_FIELDS if _jsonish(saved.get(name)) != _jsonish(getattr(config, name))]
+    defaults = TrainConfig()  # a setting newer than the checkpoint had its default value then
+    saved = {name: saved.get(name, getattr(defaults, name)) for name in _IDENTITY_FIELDS}
+    differences = [f"{name}: checkpoint {saved[name]!r}, now {getattr(config, name)!r}"
+                   for name in _IDENTITY_FIELDS if _jsonish(saved[name]) != _jsonish(getattr(config, name))]
     if differences:
         raise ValueError(f"cannot resume from {path}: these settings differ from the run that wrote it: "
                          + "; ".join(differences)
@@ -446,8 +457,11 @@ def _jsonish(value):
 
 def _evaluate(run: _Run) -> dict:
     config = run.config
-    figures = evaluate_task(run.model, run.eval_task, sequences=config.eval_sequences,
-                            generator=run.eval_generator, batch_size=config.eval_batch_size, device=run.device)
+    if run.eval_batches is not None:
+        figures = evaluate_batches(run.model, run.eval_task.name, run.eval_batches)
+    else:
+        figures = evaluate_task(run.model, run.eval_task, sequences=config.eval_sequences,
+                                generator=run.eval_generator, batch_size=config.eval_batch_size, device=run.device)
     count = max(run.accumulated["count"], 1)
     row = {
         "step": run.step,
@@ -733,6 +747,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="fresh sequences per evaluation")
     parser.add_argument("--eval-case", default=None,
                         help="evaluate on this generalisation case (e.g. L=20) instead of the training distribution")
+    parser.add_argument("--eval-fresh", action="store_true",
+                        help="draw new evaluation sequences every time instead of a fixed validation set")
     parser.add_argument("--checkpoint-every", type=int, default=None, help="steps between checkpoints "
                         "(default: --eval-every)")
     parser.add_argument("--target-bit-errors", type=float, default=None,
@@ -759,7 +775,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         optimizer=args.optimizer, momentum=args.momentum, alpha=args.alpha, eps=args.eps, centered=args.centered,
         clip=args.clip, seed=args.seed, memory_init=args.memory_init, model_overrides=dict(args.model_arg),
         task_kwargs=dict(args.task_arg), eval_every=args.eval_every, eval_sequences=args.eval_sequences,
-        eval_case=args.eval_case, target_bit_errors=args.target_bit_errors, max_seconds=args.max_seconds,
+        eval_case=args.eval_case, eval_fresh=args.eval_fresh, target_bit_errors=args.target_bit_errors, max_seconds=args.max_seconds,
         device=args.device, compile=args.compile, threads=args.threads or None, out=out, resume=args.resume,
         checkpoint_every=args.checkpoint_every, progress=not args.no_progress)
 

@@ -120,11 +120,13 @@ def _final_state(out: Path) -> dict:
     return ckpt.load_checkpoint(out / "checkpoint.pt")
 
 
-@pytest.mark.parametrize("stop_at", [10, 13])  # on and off the evaluation schedule
-def test_resume_reproduces_an_uninterrupted_run_exactly(tmp_path, stop_at):
-    whole = train(TrainConfig(steps=30, out=str(tmp_path / "whole"), **TINY))
-    train(TrainConfig(steps=stop_at, out=str(tmp_path / "parts"), **TINY))
-    parts = train(TrainConfig(steps=30, out=str(tmp_path / "parts"), resume=True, **TINY))
+# Stopped on and off the evaluation schedule; a fixed validation set or fresh evaluation data.
+@pytest.mark.parametrize("stop_at, fresh", [(10, False), (13, False), (13, True)])
+def test_resume_reproduces_an_uninterrupted_run_exactly(tmp_path, stop_at, fresh):
+    settings = {**TINY, "eval_fresh": fresh}
+    whole = train(TrainConfig(steps=30, out=str(tmp_path / "whole"), **settings))
+    train(TrainConfig(steps=stop_at, out=str(tmp_path / "parts"), **settings))
+    parts = train(TrainConfig(steps=30, out=str(tmp_path / "parts"), resume=True, **settings))
     a, b = _final_state(tmp_path / "whole"), _final_state(tmp_path / "parts")
     for name, tensor in a["model"].items():
         assert torch.equal(tensor, b["model"][name]), name
