@@ -34,6 +34,7 @@ __all__ = [
     "ARCH_MARKERS",
     "BOOK_COLORS",
     "book_rc",
+    "arch_of",
     "book_style",
     "draw_architecture",
     "plot_encoding",
@@ -369,6 +370,24 @@ TASK_CHANNELS: dict[str, tuple[list[str], list[str]]] = {
                       [f"bit {i}" for i in range(8)]),
 }
 
+def arch_of(name: str) -> str | None:
+    """The architecture a line label stands for: ``"ntm-lstm"`` for "ntm-lstm", "NTM-LSTM"
+    or "NTM with LSTM controller" (so that relabelled results keep the book's colours)."""
+    key = str(name).strip().lower().replace(" ", "-").replace("_", "-")
+    if key in ARCH_LABELS:
+        return key
+    for arch, label in ARCH_LABELS.items():
+        if str(name).strip().lower() == label.lower():
+            return arch
+    return None
+
+
+def _line_style(name: str) -> dict:
+    arch = arch_of(name)
+    return {"color": BOOK_COLORS.get(arch), "marker": ARCH_MARKERS.get(arch, "D"),
+            "label": ARCH_LABELS.get(arch, name) if arch == name else name}
+
+
 #: Colour map of bits, outputs and weightings: black 0, white 1 (paper Fig. 6).
 GREY = "gray"
 
@@ -526,7 +545,8 @@ def plot_learning_curves(task: str, archs: Sequence[str] = ("ntm-lstm", "ntm-ff"
         :func:`ntmlib.train.train`. Keys that are not architecture names are
         drawn as extra lines labelled by the key.
     logy:
-        Logarithmic y axis (useful once costs approach zero).
+        Logarithmic y axis (useful once costs approach zero); values of
+        exactly zero are left out (gaps in the line).
     max_sequences:
         Cut the x axis at this many sequences (not thousands).
     show_optimal:
@@ -550,17 +570,17 @@ def plot_learning_curves(task: str, archs: Sequence[str] = ("ntm-lstm", "ntm-ff"
                 rows = zoo.curve(task, name)
             except FileNotFoundError:
                 rows = None
-        label = ARCH_LABELS.get(name, name)
-        color = BOOK_COLORS.get(name)
+        style = _line_style(name)
         if not rows:
-            missing.append(label)
+            missing.append(style["label"])
             continue
         rows = [r for r in rows if r.get(metric) is not None
                 and (max_sequences is None or r["sequences"] <= max_sequences)]
         xs = np.array([r["sequences"] for r in rows], dtype=float) / 1000.0
         ys = np.array([r[metric] for r in rows], dtype=float)
-        ax.plot(xs, ys, color=color, marker=ARCH_MARKERS.get(name, "D"), markersize=4.5,
-                markevery=max(1, len(xs) // 25), linewidth=1.6, label=label)
+        if logy:
+            ys[ys <= 0] = np.nan  # zero has no place on a log axis: leave a gap
+        ax.plot(xs, ys, markersize=4.5, markevery=max(1, len(xs) // 25), linewidth=1.6, **style)
         optimal += [r["eval_optimal_cost_bits"] for r in rows if r.get("eval_optimal_cost_bits") is not None]
     if show_optimal and optimal and metric == "eval_cost_bits":
         ax.axhline(float(np.mean(optimal)), color=BOOK_COLORS["optimal"], linestyle="--", linewidth=1.4,
@@ -707,7 +727,7 @@ def plot_outputs(targets, outputs_by_model: dict, *, mask=None, index: int = 0, 
                                   ha="right", va="center")
                     ax.set_yticks([0, width_channels - 1] if names is None else [width_channels - 1])
                     if names is not None:
-                        ax.set_yticklabels([names[-1]], fontsize=6)
+                        ax.set_yticklabels([names[-1]], fontsize=7)
                 else:
                     ax.set_yticks([])
                 ax.tick_params(axis="x", labelsize=8, labelbottom=(i == n_rows - 1))
@@ -903,14 +923,17 @@ def plot_generalisation(results: dict, *, x: str = "value", metric: str = "cost_
         fig = ax.figure
     if train_range is not None:
         ax.axvspan(train_range[0], train_range[1], color="#dddddd", alpha=0.6, zorder=0, label="training range")
+    integer_x = True
     for name, data in results.items():
         if isinstance(data, dict):
             pairs = sorted((float(k), float(v)) for k, v in data.items())
         else:
             pairs = sorted((float(row[x]), float(row[metric])) for row in data)
         xs, ys = zip(*pairs) if pairs else ((), ())
-        ax.plot(xs, ys, marker=ARCH_MARKERS.get(name, "D"), color=BOOK_COLORS.get(name), linewidth=1.6,
-                markersize=5, label=ARCH_LABELS.get(name, name))
+        ax.plot(xs, ys, linewidth=1.6, markersize=5, **_line_style(name))
+        integer_x = integer_x and all(float(v).is_integer() for v in xs)
+    if integer_x:
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.set_xlabel(xlabel if xlabel is not None else x)
     ax.set_ylabel(ylabel if ylabel is not None else METRIC_LABELS.get(metric, metric))
     if logy:
