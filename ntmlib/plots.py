@@ -580,7 +580,8 @@ def plot_learning_curves(task: str, archs: Sequence[str] = ("ntm-lstm", "ntm-ff"
         ys = np.array([r[metric] for r in rows], dtype=float)
         if logy:
             ys[ys <= 0] = np.nan  # zero has no place on a log axis: leave a gap
-        ax.plot(xs, ys, markersize=4.5, markevery=max(1, len(xs) // 25), linewidth=1.6, **style)
+        every = 1 if logy else max(1, len(xs) // 25)  # on a log axis, isolated points need their marker
+        ax.plot(xs, ys, markersize=4.5, markevery=every, linewidth=1.6, **style)
         optimal += [r["eval_optimal_cost_bits"] for r in rows if r.get("eval_optimal_cost_bits") is not None]
     if show_optimal and optimal and metric == "eval_cost_bits":
         ax.axhline(float(np.mean(optimal)), color=BOOK_COLORS["optimal"], linestyle="--", linewidth=1.4,
@@ -847,11 +848,11 @@ def plot_memory_use(trace, x, index: int = 0, *, read_heads=None, write_heads=No
                      1e-6)
 
     n_rows = 1 + 2 * max(len(reads), len(writes))
-    loc_height = min(4.5, 0.6 + 0.045 * len(locs))
+    loc_height = min(4.5, max(1.7, 0.6 + 0.045 * len(locs)))
     width_vec = adds.shape[-1]
     heights = [max(inputs.shape[1], outputs.shape[1]) * 0.12 + 0.5]
     for _ in range(max(len(reads), len(writes))):
-        heights += [0.12 * width_vec + 0.5, loc_height]
+        heights += [0.08 * width_vec + 0.45, loc_height]
     if figsize is None:
         figsize = (min(14.0, 5.0 + 0.12 * length), sum(heights) + 0.9)
     fig, axes = plt.subplots(n_rows, 2, figsize=figsize, sharex=True, squeeze=False,
