@@ -719,45 +719,49 @@ def _key_value(text: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    defaults = TrainConfig()
+    d = TrainConfig()
     parser = argparse.ArgumentParser(
         prog="python -m ntmlib.train",
-        description="Train an NTM or LSTM on one of the paper's tasks (crash-safe, resumable).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        description="Train an NTM or LSTM on one of the paper's tasks (crash-safe, resumable). Writes "
+                    "model.pt (best weights), config.json, curve.csv and checkpoint.pt into --out.")
     parser.add_argument("--task", required=True, choices=TASK_NAMES)
     parser.add_argument("--arch", required=True, choices=ARCHITECTURES)
     parser.add_argument("--steps", type=int, default=None, help=f"training iterations (default {DEFAULT_STEPS})")
-    parser.add_argument("--batch-size", type=int, default=defaults.batch_size,
-                        help="sequences per iteration (the paper: 1)")
+    parser.add_argument("--batch-size", type=int, default=d.batch_size,
+                        help=f"sequences per iteration (default {d.batch_size}; the paper: 1)")
     parser.add_argument("--lr", type=float, default=None,
-                        help="learning rate (default: the paper's x min(3, sqrt(batch)); Adam x 10/3 more)")
-    parser.add_argument("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer)
-    parser.add_argument("--momentum", type=float, default=defaults.momentum, help="RMSProp momentum")
-    parser.add_argument("--alpha", type=float, default=defaults.alpha, help="RMSProp decay of the squared mean")
-    parser.add_argument("--eps", type=float, default=defaults.eps, help="RMSProp epsilon")
-    parser.add_argument("--centered", action=argparse.BooleanOptionalAction, default=defaults.centered,
+                        help="learning rate (default: the paper's x min(3, sqrt(batch size)); Adam: x 10/3 more)")
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, default=d.optimizer, help=f"default {d.optimizer}")
+    parser.add_argument("--momentum", type=float, default=d.momentum, help=f"RMSProp momentum (default {d.momentum})")
+    parser.add_argument("--alpha", type=float, default=d.alpha,
+                        help=f"RMSProp decay of the mean squared gradient (default {d.alpha})")
+    parser.add_argument("--eps", type=float, default=d.eps, help=f"RMSProp epsilon (default {d.eps})")
+    parser.add_argument("--centered", action="store_true",
                         help="centred RMSProp (Graves 2013 subtracts the squared mean gradient)")
-    parser.add_argument("--clip", type=float, default=defaults.clip, help="clip every gradient component to +-CLIP")
-    parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--device", default=defaults.device, help="auto (CUDA if available), cpu or cuda")
+    parser.add_argument("--clip", type=float, default=d.clip,
+                        help=f"clip every gradient component to [-CLIP, CLIP] (default {d.clip:g})")
+    parser.add_argument("--seed", type=int, default=d.seed, help=f"default {d.seed}")
+    parser.add_argument("--device", default=d.device, help="auto (CUDA if available, the default), cpu or cuda")
     parser.add_argument("--out", default=None, help="output directory (default runs/<task>/<arch>/seed<S>)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt if it exists")
-    parser.add_argument("--eval-every", type=int, default=defaults.eval_every, help="steps between evaluations")
-    parser.add_argument("--eval-sequences", type=int, default=defaults.eval_sequences,
-                        help="fresh sequences per evaluation")
+    parser.add_argument("--eval-every", type=int, default=d.eval_every,
+                        help=f"steps between evaluations (default {d.eval_every})")
+    parser.add_argument("--eval-sequences", type=int, default=d.eval_sequences,
+                        help=f"size of the validation set (default {d.eval_sequences})")
     parser.add_argument("--eval-case", default=None,
-                        help="evaluate on this generalisation case (e.g. L=20) instead of the training distribution")
+                        help="validate on this generalisation case (e.g. L=20) instead of the training distribution")
     parser.add_argument("--eval-fresh", action="store_true",
-                        help="draw new evaluation sequences every time instead of a fixed validation set")
-    parser.add_argument("--checkpoint-every", type=int, default=None, help="steps between checkpoints "
-                        "(default: --eval-every)")
+                        help="draw new validation sequences for every evaluation instead of a fixed set")
+    parser.add_argument("--checkpoint-every", type=int, default=None,
+                        help="steps between checkpoints (default: --eval-every)")
     parser.add_argument("--target-bit-errors", type=float, default=None,
-                        help="stop once evaluation bit errors per sequence are below this")
-    parser.add_argument("--max-seconds", type=float, default=None, help="stop after this much wall time")
+                        help="stop once the validation bit errors per sequence are below this")
+    parser.add_argument("--max-seconds", type=float, default=None,
+                        help="stop after this much wall time (resumed parts included)")
     parser.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
-                        help="torch.compile the NTM's per-step function (default: yes on the CPU)")
-    parser.add_argument("--threads", type=int, default=defaults.threads,
-                        help="torch intra-op threads (0: leave torch's default)")
+                        help="torch.compile the NTM's per-step function (default: on the CPU)")
+    parser.add_argument("--threads", type=int, default=d.threads,
+                        help=f"torch intra-op threads (default {d.threads}; 0 leaves torch's default)")
     parser.add_argument("--memory-init", choices=("constant", "learned", "random"), default=None,
                         help="NTM memory initialisation (default: the model's, constant 1e-6)")
     parser.add_argument("--model-arg", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
