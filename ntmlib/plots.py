@@ -493,8 +493,11 @@ def plot_encoding(batch, index: int = 0, *, task=None, title: str | None = None,
                              gridspec_kw={"height_ratios": [x.shape[1], y.shape[1], 1.3]})
     _heatmap(axes[0], x.T, vmin=0, vmax=1, ylabels=in_names or list(range(x.shape[1])), title="input $x$")
     # Non-binary inputs (repeat count, priority): write the value into the cell.
-    for t, c in zip(*np.nonzero((np.abs(x) > 1e-6) & (np.abs(x - 1) > 1e-6))):
-        axes[0].text(t, c, f"{x[t, c]:.2g}", ha="center", va="center", fontsize=7, color="#d55e00",
+    cells = list(zip(*np.nonzero((np.abs(x) > 1e-6) & (np.abs(x - 1) > 1e-6))))
+    cell_inches = figsize[0] * 0.8 / max(length, 1)
+    fmt, size = (".2g", 7) if len(cells) <= 6 or cell_inches > 0.45 else (".1f", 6)
+    for t, c in cells:
+        axes[0].text(t, c, format(x[t, c], fmt), ha="center", va="center", fontsize=size, color="#d55e00",
                      fontweight="bold", clip_on=True)
     _heatmap(axes[1], y.T, vmin=0, vmax=1, ylabels=out_names or list(range(y.shape[1])), title="target $y$")
     if mask is not None:
@@ -848,11 +851,15 @@ def plot_memory_use(trace, x, index: int = 0, *, read_heads=None, write_heads=No
                      1e-6)
 
     n_rows = 1 + 2 * max(len(reads), len(writes))
-    loc_height = min(4.5, max(1.7, 0.6 + 0.045 * len(locs)))
+    n_heads = max(len(reads), len(writes))
+    # Panel heights in inches; with many heads every panel shrinks, so that the figure
+    # stays within about 16 inches (pass read_heads / write_heads to show fewer).
+    loc_height = min(4.5, max(1.7, 0.6 + 0.045 * len(locs)), max(1.0, 7.0 / n_heads))
     width_vec = adds.shape[-1]
+    vec_height = min(0.08 * width_vec + 0.45, max(0.7, 4.0 / n_heads))
     heights = [max(inputs.shape[1], outputs.shape[1]) * 0.12 + 0.5]
-    for _ in range(max(len(reads), len(writes))):
-        heights += [0.08 * width_vec + 0.45, loc_height]
+    for _ in range(n_heads):
+        heights += [vec_height, loc_height]
     if figsize is None:
         figsize = (min(14.0, 5.0 + 0.12 * length), sum(heights) + 0.9)
     fig, axes = plt.subplots(n_rows, 2, figsize=figsize, sharex=True, squeeze=False,
