@@ -27,7 +27,7 @@ from .plots import ARCH_LABELS, BOOK_COLORS
 
 __all__ = [
     "recall_read_sources",
-    "ngram_contexts", "context_string", "plot_ngram_predictions", "context_locations", "context_consistency",
+    "ngram_contexts", "context_string", "context_estimator", "sequence_cost_bits", "plot_ngram_predictions", "context_locations", "context_consistency",
     "plot_context_locations",
     "unwrap_locations", "write_location_fit", "priority_head_fits", "priority_read_matches",
     "plot_priority_example", "plot_priority_memory",
@@ -119,6 +119,43 @@ def ngram_contexts(bits) -> np.ndarray:
             value = (value << 1) | int(bit)
         contexts[t] = value
     return contexts
+
+
+def context_estimator(bits, order: int):
+    """Eq. 10 with a context of ``order`` bits instead of five: P(b[t] = 1) =
+    (N1 + 1/2) / (N1 + N0 + 1), N1 and N0 counting what followed the same ``order``-bit
+    context earlier in the sequence (1/2 while t < order). ``order=5`` is the optimal
+    estimator of the task; ``order=0`` counts the ones and zeros of the whole sequence so
+    far. ``bits``: ``(B, T)``; returns a ``(B, T)`` torch tensor."""
+    import torch
+    import torch.nn.functional as F
+
+    b = torch.as_tensor(bits, dtype=torch.float32)
+    if b.dim() != 2:
+        raise ValueError(f"expected bits of shape (B, T), got {tuple(b.shape)}")
+    if not 0 <= order <= 16:
+        raise ValueError(f"order must be between 0 and 16, got {order}")
+    B, T = b.shape
+    context = torch.zeros(B, T, dtype=torch.long)
+    for i in range(1, order + 1):  # b[t-1] is the least significant bit, as in ntmlib.tasks
+        if T > order:
+            context[:, order:] += b[:, order - i: T - i].long() << (i - 1)
+    valid = (torch.arange(T) >= order).float()
+    onehot = F.one_hot(context, 2 ** order).float() * valid[None, :, None]
+    ones = onehot * b[..., None]
+    zeros = onehot - ones
+    n1 = (torch.cumsum(ones, dim=1) - ones).gather(2, context[..., None]).squeeze(-1)
+    n0 = (torch.cumsum(zeros, dim=1) - zeros).gather(2, context[..., None]).squeeze(-1)
+    return (n1 + 0.5) / (n1 + n0 + 1.0)
+
+
+def sequence_cost_bits(bits, p_one):
+    """Cost in bits of each sequence, ``(B,)``, of the predictions ``p_one`` = P(b[t] = 1)."""
+    import torch
+
+    b = torch.as_tensor(bits, dtype=torch.float32)
+    p = torch.as_tensor(p_one, dtype=torch.float32)
+    return -torch.log2(torch.where(b > 0.5, p, 1.0 - p)).sum(dim=1)
 
 
 def context_string(context: int) -> str:

@@ -254,6 +254,29 @@ def test_ngram_contexts_follow_the_optimal_estimator():
     assert repeated > 20
 
 
+def test_context_estimator_generalises_eq_10():
+    from ntmlib.tasks import optimal_cost_bits
+
+    bits = NGramsTask(60).batch(4, torch.Generator().manual_seed(1)).y[..., 0]
+    assert torch.allclose(tf.context_estimator(bits, 5), optimal_estimator(bits))
+    assert torch.allclose(tf.sequence_cost_bits(bits, tf.context_estimator(bits, 5)), optimal_cost_bits(bits))
+    # Order 0: the running share of ones, smoothed by a half-count of each outcome.
+    p0 = tf.context_estimator(bits, 0)
+    ones_before = torch.cumsum(bits, dim=1) - bits
+    t = torch.arange(bits.shape[1], dtype=torch.float32)
+    assert torch.allclose(p0, (ones_before + 0.5) / (t + 1.0))
+    # Order 1 at step t counts only the steps that followed the same previous bit.
+    p1 = tf.context_estimator(bits, 1)[0]
+    b = bits[0]
+    for step in (1, 10, 59):
+        same = [k for k in range(1, step) if b[k - 1] == b[step - 1]]
+        ones = sum(float(b[k]) for k in same)
+        assert p1[step].item() == pytest.approx((ones + 0.5) / (len(same) + 1))
+    assert tf.context_estimator(bits, 3)[:, :3].eq(0.5).all()
+    with pytest.raises(ValueError):
+        tf.context_estimator(bits[0], 2)
+
+
 def test_context_locations_counts_and_consistency():
     T, N = 8, 4
     contexts = np.array([-1, -1, 3, 5, 3, 5, 3, 7])
