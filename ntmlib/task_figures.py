@@ -403,7 +403,8 @@ def plot_priority_memory(fit: dict, write_weightings, read_weightings, *, locati
                          figsize=(13.0, 4.2)) -> plt.Figure:
     """The paper's Fig. 17 with the fit drawn out: (left) observed write location of each
     input against its priority with the fitted line and r; (middle) the locations the
-    line predicts (dots) over the observed write weightings of the input steps;
+    line predicts (red circles) and the observed argmax (orange dots) over the write
+    weightings of the input steps;
     (right) the read weightings of the output steps on the same locations.
 
     ``fit`` from :func:`write_location_fit`; ``write_weightings`` ``(K, N)`` of the input
@@ -416,7 +417,12 @@ def plot_priority_memory(fit: dict, write_weightings, read_weightings, *, locati
     if locations is None:
         from .plots import used_locations
 
-        locations = used_locations(np.concatenate([w, r])[:, None, :], threshold=0.1)
+        # The strongly weighted locations, and every location the figure marks: observed
+        # and fitted write locations, the read focus.
+        marks = np.zeros((1, n))
+        marks[0, np.concatenate([fit["raw_locations"], np.round(fit["predicted"]).astype(int) % n,
+                                 r.argmax(axis=-1)])] = 1.0
+        locations = used_locations(np.concatenate([w, r, marks])[:, None, :], threshold=0.1)
     locations = np.asarray(locations, dtype=int)
     fig, axes = plt.subplots(1, 3, figsize=figsize, gridspec_kw={"width_ratios": [1.1, 1, 1]})
     ax = axes[0]
@@ -444,11 +450,15 @@ def plot_priority_memory(fit: dict, write_weightings, read_weightings, *, locati
         ax.set_yticks(range(0, len(locations), step))
         ax.set_yticklabels([str(locations[k]) for k in range(0, len(locations), step)], fontsize=8)
         ax.set_ylabel("location")
+    observed = [position.get(int(v)) for v in fit["raw_locations"]]
+    ks = [k for k, row in enumerate(observed) if row is not None]
+    axes[1].plot(ks, [observed[k] for k in ks], linestyle="none", marker=".", markersize=6,
+                 color=BOOK_COLORS["write"], label="observed (argmax)")
     predicted = [position.get(int(round(v)) % n) for v in fit["predicted"]]
     ks = [k for k, row in enumerate(predicted) if row is not None]
-    axes[1].plot(ks, [predicted[k] for k in ks], linestyle="none", marker="o", markersize=5,
+    axes[1].plot(ks, [predicted[k] for k in ks], linestyle="none", marker="o", markersize=6,
                  markerfacecolor="none", markeredgecolor="#e41a1c", label="fitted location")
-    axes[1].legend(fontsize=8, loc="upper right")
+    axes[1].legend(fontsize=8, loc="upper right", framealpha=0.8)
     return fig
 
 

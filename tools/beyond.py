@@ -447,9 +447,10 @@ def main(argv: list[str] | None = None) -> int:
     if "memory-init" in experiments:
         summary = run_memory_init(seeds, preset["memory_init"], args.force, args.jobs, out_dir, command)
         for scheme, s in summary.items():
+            medians = (f"; median {s['sequences']['median']:,.0f} sequences, {s['seconds']['median']:.0f} s"
+                       if s["converged"] else "")
             print(f"  {scheme:8s}: {s['converged']}/{s['runs']} converged (diverged {s['diverged']}, "
-                  f"not converged {s['not_converged']}, failed {s['failed']}); median "
-                  f"{s['sequences']['median']} sequences, {s['seconds']['median']} s", flush=True)
+                  f"not converged {s['not_converged']}, failed {s['failed']}){medians}", flush=True)
     if "throughput" in experiments:
         run_throughput(preset["throughput"], args.force, out_dir, command)
     if "devices" in experiments:
