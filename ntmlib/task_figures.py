@@ -1,11 +1,15 @@
 """Figures and small analyses of chapters 9-12 that the generic ones of
 :mod:`ntmlib.plots` do not cover.
 
-- N-grams (paper §4.4): :func:`ngram_contexts`, :func:`plot_ngram_predictions`
-  (Fig. 14), :func:`context_locations` and :func:`plot_context_locations` (how the
-  32 contexts map to memory locations, the question behind Fig. 15).
+- Associative recall (paper §4.3): :func:`recall_read_sources` (what the read head's
+  location held while the NTM answered, the question behind Fig. 12).
+- N-grams (paper §4.4): :func:`ngram_contexts`, :func:`context_estimator` (eq. 10 with
+  shorter contexts, a yardstick), :func:`plot_ngram_predictions` (Fig. 14),
+  :func:`context_locations` and :func:`plot_context_locations` (how the 32 contexts map
+  to memory locations, the question behind Fig. 15).
 - Priority sort (paper §4.5): :func:`plot_priority_example` (Fig. 16),
-  :func:`write_location_fit` and :func:`plot_priority_memory` (Fig. 17: where each
+  :func:`write_location_fit`, :func:`priority_head_fits`, :func:`priority_read_order`,
+  :func:`priority_read_matches` and :func:`plot_priority_memory` (Fig. 17: where each
   input is written against its priority, with a linear fit, and the read weightings).
 - Chapter 12: :func:`load_beyond`, :func:`plot_memory_init`, :func:`plot_throughput`,
   :func:`zoo_table` (the measurements of ``tools/beyond.py`` and the zoo's wall times).
@@ -26,12 +30,16 @@ import numpy as np
 from .plots import ARCH_LABELS, BOOK_COLORS
 
 __all__ = [
+    # associative recall
     "recall_read_sources",
-    "ngram_contexts", "context_string", "context_estimator", "sequence_cost_bits", "plot_ngram_predictions", "context_locations", "context_consistency",
-    "plot_context_locations",
-    "unwrap_locations", "write_location_fit", "priority_head_fits", "priority_read_matches",
+    # N-grams
+    "ngram_contexts", "context_string", "context_estimator", "sequence_cost_bits", "plot_ngram_predictions",
+    "context_locations", "context_consistency", "plot_context_locations",
+    # priority sort
+    "unwrap_locations", "write_location_fit", "priority_head_fits", "priority_read_order", "priority_read_matches",
     "plot_priority_example", "plot_priority_memory",
-    "load_beyond", "current_runs", "plot_memory_init", "plot_throughput", "zoo_table", "SCHEME_LABELS",
+    # chapter 12
+    "beyond_dir", "load_beyond", "current_runs", "plot_memory_init", "plot_throughput", "zoo_table", "SCHEME_LABELS",
 ]
 
 CONTEXT_BITS = 5
@@ -326,6 +334,22 @@ def priority_head_fits(trace, x, *, num_inputs: int = 20) -> np.ndarray:
     w = _numpy(trace.write_weightings)
     return np.array([[write_location_fit(xs[b, :num_inputs, 8], w[b, :num_inputs, h])["r"]
                       for h in range(w.shape[2])] for b in range(w.shape[0])])
+
+
+def priority_read_order(trace, *, num_inputs: int = 20) -> np.ndarray:
+    """``r[b, h]``: the correlation between the output step and the location read head h
+    focused on (argmax, unwrapped around the circular memory) for every sequence b of a
+    priority-sort batch. Near +1 or -1: the head sweeps through memory in one direction
+    while the sorted vectors come out, the second half of the paper's Fig. 17."""
+    read = _numpy(trace.read_weightings)
+    B, T, R, N = read.shape
+    steps = np.arange(T - num_inputs - 1)
+    r = np.zeros((B, R))
+    for b in range(B):
+        for h in range(R):
+            locations = unwrap_locations(read[b, num_inputs + 1:, h].argmax(axis=-1), N)
+            r[b, h] = 0.0 if np.ptp(locations) == 0 else float(np.corrcoef(steps, locations)[0, 1])
+    return r
 
 
 def priority_read_matches(trace, x, *, num_inputs: int = 20) -> np.ndarray:

@@ -360,6 +360,10 @@ def test_priority_head_fits_and_read_matches():
                             for i in np.argsort(-priorities)[:16]])
     assert tf.priority_read_matches(trace, x)[0, 0] == pytest.approx(unique_share)
     assert unique_share >= 0.5
+    # The reads sweep through memory in the order of the outputs; a head that stays put does not.
+    order = tf.priority_read_order(trace)
+    assert order.shape == (1, 1) and abs(order[0, 0]) > 0.9
+    assert tf.priority_read_order(SimpleNamespace(read_weightings=torch.zeros(1, 37, 2, 128)))[0].tolist() == [0, 0]
     # A head that writes everything to one location matches nothing.
     trace_one, x_one = _priority_trace(priorities, slope=0.0)
     assert tf.priority_read_matches(trace_one, x_one)[0, 0] == 0.0
