@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: book test test-fast browser-deps zoo bench clean
+.PHONY: book test browser-deps zoo results beyond bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,23 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+
+## Retrain the whole model zoo into data/ (about 75 min on 2 cores; resumable).
+zoo: $(STAMP)
+	$(PY) tools/train_zoo.py
+	$(PY) tools/results.py
+
+## Re-evaluate the zoo into data/RESULTS.md (a few minutes).
+results: $(STAMP)
+	$(PY) tools/results.py
+
+## Regenerate data/beyond/ for chapter 12 (resumable; only missing results are measured).
+beyond: $(STAMP)
+	$(PY) tools/beyond.py $(BEYOND_ARGS)
+
+## Throughput and time-to-converge benchmark (prints figures).
+bench: $(STAMP)
+	$(PY) -m ntmlib.bench
 
 clean:
 	rm -rf _build .pytest_cache artifacts

@@ -29,12 +29,17 @@ BUDGETS = {
     "copy": (300, []),
     "repeat-copy": (600, []),
     "associative-recall": (480, []),
-    "ngrams": (420, []),
+    # T = 200 steps make an N-gram step ~5x a copy step: 420 s gave the NTMs 14-21k
+    # sequences, far from converged, so the whole task (all three) got 1020 s.
+    "ngrams": (1020, []),
     # The write location must depend on the priority, which content addressing can only
     # do if empty locations differ: the paper's learned memory bias, not a constant.
     "priority-sort": (720, ["--memory-init", "learned"]),
 }
 SEED = 1
+# Per-model deviations. Repeat copy with NTM-LSTM did not learn at 3e-4 in 600 s (eval
+# cost bounced between 180 and 360 bits over 57k sequences); the paper's 1e-4 is used.
+EXTRA = {("repeat-copy", "ntm-lstm"): ["--lr", "1e-4"]}
 
 
 def command(task: str, arch: str) -> list[str]:
@@ -42,7 +47,7 @@ def command(task: str, arch: str) -> list[str]:
     cmd = [sys.executable, "-m", "ntmlib.train", "--task", task, "--arch", arch, "--seed", str(SEED),
            "--steps", "1000000", "--max-seconds", str(seconds), "--threads", "1",
            "--out", f"data/{task}/{arch}", "--resume", "--no-progress"]
-    return cmd + (ntm_args if arch != "lstm" else [])
+    return cmd + (ntm_args if arch != "lstm" else []) + EXTRA.get((task, arch), [])
 
 
 def run(task: str, arch: str) -> tuple[str, int, float]:
