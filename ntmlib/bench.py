@@ -21,6 +21,22 @@ training run has; the inductor cache on disk makes all but the first compile war
 and, by default, one after another with one intra-op thread, so that the timings of
 one run are not disturbed by the next. The load average is printed beside the
 results: on a shared machine timings vary by up to 1.5x.
+
+Measured on the project's 2-core machine (torch 2.13.0 CPU, 1 thread, other work
+running beside it: load average 1.4 rising to 4.9):
+
+=====  ========================  ===========================  ==============
+batch  eager ms/it (seq/s)       compiled ms/it (seq/s)       compile, warm
+=====  ========================  ===========================  ==============
+1      50.9 (20)                 28.9 (35)                    2.5 s
+32     138.5 (231)               54.9 (583)                   2.4 s
+64     207.2 (309)               82.8 (772)                   9.7 s
+=====  ========================  ===========================  ==============
+
+A cold compile (empty inductor cache) took 18-35 s per batch size. Time to converge
+with the defaults (compiled, batch 32, RMSProp lr 3e-4), seeds 0-4: 5 of 5
+converged, none diverged; median 37.7 s (34.5-56.3 s), median 35,200 sequences
+(32,000-41,600). Eager, seeds 0-2: 49.5-97.9 s (22,400-44,800 sequences).
 """
 from __future__ import annotations
 
