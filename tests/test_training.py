@@ -2,7 +2,7 @@
 writes, the defaults and the errors for impossible settings."""
 
 import csv
-import math
+import json
 
 import pytest
 import torch
@@ -51,7 +51,7 @@ def test_files_of_a_run(tmp_path):
     assert [int(r["step"]) for r in rows] == [5, 10, 12]  # the last evaluation is off the schedule
     assert [int(r["sequences"]) for r in rows] == [20, 40, 48]
     assert all(float(r["wall_seconds"]) > 0 and float(r["eval_bit_errors"]) >= 0 for r in rows)
-    info = ckpt.json.loads((tmp_path / "config.json").read_text())
+    info = json.loads((tmp_path / "config.json").read_text())
     assert info["finished"] and info["stopped"] == "steps" and info["sequences"] == 48
     assert info["train_config"]["lr"] == pytest.approx(2e-4) and info["train_config"]["batch_size"] == 4
     assert info["best"]["eval_cost_bits"] == pytest.approx(min(float(r["eval_cost_bits"]) for r in rows), abs=1e-5)
@@ -202,7 +202,7 @@ def test_command_line(tmp_path, capsys):
     assert main(args) == 0
     assert "copy/ntm-lstm: 6 steps, 12 sequences" in capsys.readouterr().out
     assert (out / "model.pt").exists() and (out / "curve.csv").exists()
-    info = ckpt.json.loads((out / "config.json").read_text())
+    info = json.loads((out / "config.json").read_text())
     assert info["model_kwargs"]["memory_size"] == 8 and info["train_config"]["task_kwargs"] == {"max_length": 3}
     assert main(args[:-6] + ["--steps", "9", "--resume"] + args[-6:]) == 0  # extend a finished run
     assert ckpt.load_checkpoint(out / "checkpoint.pt")["progress"]["step"] == 9
