@@ -140,14 +140,10 @@ def evaluate_batches(model: torch.nn.Module, task_name: str, batches) -> dict:
 def _eager_forward(model, x):
     """Run ``model(x)`` with an NTM's per-step function uncompiled: a compiled step
     would compile again for a new batch size or for no-grad mode (PROBE.md)."""
-    step, eager = getattr(model, "_step", None), getattr(model, "_step_eager", None)
-    if step is None or eager is None or step is eager:
+    if not hasattr(model, "uncompiled"):
         return model(x)
-    model._step = eager
-    try:
+    with model.uncompiled():
         return model(x)
-    finally:
-        model._step = step
 
 
 def evaluate(model: torch.nn.Module, task_name: str, *, sequences: int | None = None, seed: int = 0,

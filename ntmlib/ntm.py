@@ -13,6 +13,7 @@ sequence from learned biases (paper §4); the memory's start is selectable.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -130,6 +131,22 @@ class NTM(nn.Module):
         CPU in PROBE.md; each new batch size compiles again). Returns self."""
         self._step = torch.compile(self._step_eager, dynamic=False, **options)
         return self
+
+    def uncompile(self) -> "NTM":
+        """Go back to the eager per-step function. Returns self."""
+        self._step = self._step_eager
+        return self
+
+    @contextmanager
+    def uncompiled(self):
+        """Run eagerly inside the block (a compiled step would compile again for a new
+        batch size or for no-grad evaluation), then restore whatever step was in use."""
+        step = self._step
+        self._step = self._step_eager
+        try:
+            yield self
+        finally:
+            self._step = step
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits ``(B, T, output_width)`` for inputs ``(B, T, input_width)``."""

@@ -625,7 +625,7 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
                 if not (compiled and first_step):
                     raise
                 print(f"torch.compile failed ({type(error).__name__}: {error}); training eagerly", file=sys.stderr)
-                run.model._step = run.model._step_eager
+                run.model.uncompile()
                 compiled = False
                 logits = run.model(x)
                 loss = cost_bits(logits, y, mask)

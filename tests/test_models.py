@@ -211,3 +211,15 @@ def test_cuda_forward_matches_cpu():
     got = model.to("cuda")(x.to("cuda"))
     assert got.device.type == "cuda"
     assert torch.allclose(got.cpu(), expected, atol=1e-4)
+
+
+def test_uncompiled_runs_eagerly_and_restores_the_compiled_step():
+    model = small_ntm().compile_step()  # torch.compile is lazy: nothing compiles here
+    compiled = model._step
+    assert compiled is not model._step_eager
+    x = torch.rand(2, 3, 5)
+    with model.uncompiled():
+        assert model._step == model._step_eager
+        eager = model(x)
+    assert model._step is compiled
+    assert torch.equal(model.uncompile()(x), eager)
