@@ -61,8 +61,11 @@ def _load() -> str:
 
 
 def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, warmup: int = 3,
-                       threads: int | None = 1, seed: int = 0) -> dict:
-    """Time training iterations of NTM-LSTM on copy at length 20 in this process."""
+                       threads: int | None = 1, seed: int = 0, device=None) -> dict:
+    """Time training iterations of NTM-LSTM on copy at length 20 in this process.
+
+    ``device`` (default: the CPU) is where the model and the batches go; on a CUDA device
+    the timings wait for it to finish (``torch.cuda.synchronize``)."""
     import torch
     from torch import nn
 
@@ -73,8 +76,14 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
 
     if threads is not None:
         torch.set_num_threads(threads)
+    device = torch.device("cpu" if device is None else device)
+
+    def sync():
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
     torch.manual_seed(seed)
-    model = build_model("copy", "ntm-lstm")
+    model = build_model("copy", "ntm-lstm").to(device)
     config = TrainConfig().resolved()
     optimizer = make_optimizer(config, model.parameters())
     if compile:
@@ -84,13 +93,15 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
     params = list(model.parameters())
     times = []
     for _ in range(warmup + iterations):
-        x, y, mask = task.batch(batch_size, generator)
+        x, y, mask = task.batch(batch_size, generator, device)
+        sync()
         start = time.perf_counter()
         loss = cost_bits(model(x), y, mask)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_value_(params, config.clip)
         optimizer.step()
+        sync()
         times.append(time.perf_counter() - start)
     steady = statistics.median(times[warmup:])
     return {"batch_size": batch_size, "compile": compile, "ms_per_iteration": 1000 * steady,

@@ -39,22 +39,21 @@ class PaperSetting:
     layers: int = field(default=1)
 
 
+# The paper's table as (heads, size, learning rate, paper parameters) per architecture,
+# in the columns' order; every LSTM baseline has three layers.
+_PAPER_COLUMNS = ("ntm-ff", "ntm-lstm", "lstm")
+_PAPER_ROWS = {
+    "copy": ((1, (100,), 1e-4, 17_162), (1, (100,), 1e-4, 67_561), (0, (256,), 3e-5, 1_352_969)),
+    "repeat-copy": ((1, (100,), 1e-4, 16_712), (1, (100,), 1e-4, 66_111), (0, (512,), 3e-5, 5_312_007)),
+    "associative-recall": ((4, (256,), 1e-4, 146_845), (1, (100,), 1e-4, 70_330), (0, (256,), 1e-4, 1_344_518)),
+    "ngrams": ((1, (100,), 3e-5, 14_656), (1, (100,), 3e-5, 61_749), (0, (128,), 1e-4, 331_905)),
+    "priority-sort": ((8, (512,), 3e-5, 508_305), (5, (100, 100), 3e-5, 269_038), (0, (128,), 3e-5, 384_424)),
+}
+
 PAPER: dict[tuple[str, str], PaperSetting] = {
-    ("copy", "ntm-ff"): PaperSetting(1, (100,), 1e-4, 17_162),
-    ("copy", "ntm-lstm"): PaperSetting(1, (100,), 1e-4, 67_561),
-    ("copy", "lstm"): PaperSetting(0, (256,), 3e-5, 1_352_969, layers=3),
-    ("repeat-copy", "ntm-ff"): PaperSetting(1, (100,), 1e-4, 16_712),
-    ("repeat-copy", "ntm-lstm"): PaperSetting(1, (100,), 1e-4, 66_111),
-    ("repeat-copy", "lstm"): PaperSetting(0, (512,), 3e-5, 5_312_007, layers=3),
-    ("associative-recall", "ntm-ff"): PaperSetting(4, (256,), 1e-4, 146_845),
-    ("associative-recall", "ntm-lstm"): PaperSetting(1, (100,), 1e-4, 70_330),
-    ("associative-recall", "lstm"): PaperSetting(0, (256,), 1e-4, 1_344_518, layers=3),
-    ("ngrams", "ntm-ff"): PaperSetting(1, (100,), 3e-5, 14_656),
-    ("ngrams", "ntm-lstm"): PaperSetting(1, (100,), 3e-5, 61_749),
-    ("ngrams", "lstm"): PaperSetting(0, (128,), 1e-4, 331_905, layers=3),
-    ("priority-sort", "ntm-ff"): PaperSetting(8, (512,), 3e-5, 508_305),
-    ("priority-sort", "ntm-lstm"): PaperSetting(5, (100, 100), 3e-5, 269_038),
-    ("priority-sort", "lstm"): PaperSetting(0, (128,), 3e-5, 384_424, layers=3),
+    (task, arch): PaperSetting(*cell, **({"layers": 3} if arch == "lstm" else {}))
+    for task, row in _PAPER_ROWS.items()
+    for arch, cell in zip(_PAPER_COLUMNS, row)
 }
 
 

@@ -26,18 +26,31 @@ def _as_sizes(sizes) -> tuple[int, ...]:
     return sizes
 
 
-class FeedforwardController(nn.Module):
-    """Layers of ``tanh(W x + b)``; ``sizes`` is an int or a tuple of layer widths."""
+class _Controller(nn.Module):
+    """What both controllers share: ``sizes`` (an int or a tuple of layer widths),
+    checked, and the output size, the width of the last layer."""
 
     def __init__(self, input_size: int, sizes=100):
         super().__init__()
         self.sizes = _as_sizes(sizes)
-        widths = (input_size,) + self.sizes
-        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:]))
+        self._input_size = input_size
+
+    def _layer_widths(self):
+        """(input width, output width) of each layer, first to last."""
+        widths = (self._input_size,) + self.sizes
+        return zip(widths[:-1], widths[1:])
 
     @property
     def output_size(self) -> int:
         return self.sizes[-1]
+
+
+class FeedforwardController(_Controller):
+    """Layers of ``tanh(W x + b)``; ``sizes`` is an int or a tuple of layer widths."""
+
+    def __init__(self, input_size: int, sizes=100):
+        super().__init__(input_size, sizes)
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in self._layer_widths())
 
     def initial_state(self, batch_size: int) -> tuple:
         return ()
@@ -48,20 +61,14 @@ class FeedforwardController(nn.Module):
         return step_input, state
 
 
-class LSTMController(nn.Module):
+class LSTMController(_Controller):
     """Stacked LSTM cells stepped one time step at a time, with a learned initial state."""
 
     def __init__(self, input_size: int, sizes=100):
-        super().__init__()
-        self.sizes = _as_sizes(sizes)
-        widths = (input_size,) + self.sizes
-        self.cells = nn.ModuleList(nn.LSTMCell(a, b) for a, b in zip(widths[:-1], widths[1:]))
+        super().__init__(input_size, sizes)
+        self.cells = nn.ModuleList(nn.LSTMCell(a, b) for a, b in self._layer_widths())
         self.initial_h = nn.ParameterList(nn.Parameter(torch.zeros(s)) for s in self.sizes)
         self.initial_c = nn.ParameterList(nn.Parameter(torch.zeros(s)) for s in self.sizes)
-
-    @property
-    def output_size(self) -> int:
-        return self.sizes[-1]
 
     def initial_state(self, batch_size: int) -> tuple:
         return tuple(

@@ -6,7 +6,6 @@ written. One test times a real training iteration of the device benchmark on the
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,27 +21,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from ntmlib import task_figures as tf  # noqa: E402
 from ntmlib.tasks import NGramsTask, optimal_estimator  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import load_tool  # noqa: E402
 
-
-def _load_beyond():
-    spec = importlib.util.spec_from_file_location("beyond", ROOT / "tools" / "beyond.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-beyond = _load_beyond()
+beyond = load_tool("beyond")
 SETTINGS = dict(beyond.QUICK["memory_init"])
-
-
-@pytest.fixture(autouse=True)
-def one_thread_and_close_figures():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-    plt.close("all")
 
 
 def _run(scheme, seed, *, converged=True, diverged=False, sequences=32_000, seconds=60.0, errors=5.0,

@@ -8,27 +8,14 @@ tools/colab_cell.py, its single source of truth; fix a failure with
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import re
-from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT, book_sources
 
-
-def _load_colab_cell():
-    spec = importlib.util.spec_from_file_location("colab_cell", ROOT / "tools" / "colab_cell.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-colab_cell = _load_colab_cell()
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-CHAPTERS = colab_cell.toc_files(ROOT)
+colab_cell, CONFIG, CHAPTERS = book_sources()
 
 
 def _notebook(docname: str) -> dict:

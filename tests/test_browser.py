@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import json
 import os
 import re
@@ -31,11 +30,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import yaml
+
+from helpers import ROOT, book_sources
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("NTM_CHROMIUM", "/usr/bin/chromium")
@@ -53,17 +52,7 @@ CHROMIUM_ARGS = [
 # plus "error" for safety.
 ERROR_OUTPUT_SELECTOR = ".output.stderr, .output.traceback, .output.error"
 
-
-def _load_colab_cell():
-    spec = importlib.util.spec_from_file_location("colab_cell", ROOT / "tools" / "colab_cell.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-colab_cell = _load_colab_cell()
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-CHAPTERS = colab_cell.toc_files(ROOT)
+colab_cell, CONFIG, CHAPTERS = book_sources()
 
 
 def _in_ci() -> bool:

@@ -15,17 +15,9 @@ import torch
 from ntmlib import checkpoint as ckpt
 from ntmlib.train import TrainConfig, main, train
 
-TINY = dict(task="copy", arch="ntm-lstm", batch_size=4, eval_every=5, eval_sequences=8, compile=False,
-            progress=False, model_overrides={"memory_size": 12, "memory_width": 8, "controller_size": 16},
-            task_kwargs={"max_length": 4}, seed=3)
+from helpers import tiny_training
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+TINY = tiny_training(seed=3)
 
 
 def temporaries(directory: Path) -> list[Path]:

@@ -11,15 +11,7 @@ from ntmlib.config import build_model
 from ntmlib.evaluate import evaluate, evaluation_cases, format_rows, main
 from ntmlib.train import TrainConfig, train
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-TINY_NTM = {"memory_size": 8, "memory_width": 4, "controller_size": 8}
+from helpers import TINY_NTM
 
 
 class ZeroLogits(nn.Module):

@@ -16,17 +16,12 @@ from ntmlib import plots  # noqa: E402
 from ntmlib.ntm import NTM  # noqa: E402
 from ntmlib.tasks import CopyTask, RepeatCopyTask  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+import helpers  # noqa: E402
 
 
 @pytest.fixture
 def small_ntm():
-    torch.manual_seed(0)
-    return NTM(9, 8, memory_size=16, memory_width=6, controller="lstm", controller_size=16).eval()
+    return helpers.small_ntm()
 
 
 @pytest.fixture

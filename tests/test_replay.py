@@ -18,17 +18,12 @@ from ntmlib.ntm import NTM  # noqa: E402
 from ntmlib.replay import ReplayExplorer  # noqa: E402
 from ntmlib.tasks import CopyTask  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from helpers import small_ntm  # noqa: E402
 
 
 @pytest.fixture
 def model():
-    torch.manual_seed(0)
-    return NTM(9, 8, memory_size=16, memory_width=6, controller="lstm", controller_size=16).eval()
+    return small_ntm()
 
 
 @pytest.fixture

@@ -32,6 +32,14 @@ def gen(seed=0):
     return torch.Generator().manual_seed(seed)
 
 
+def encoded(task, batch_size, seed, T, input_width, output_width):
+    """A batch of ``task`` drawn from ``seed``, after checking that x and y are
+    ``(batch_size, T, input_width)`` and ``(batch_size, T, output_width)``."""
+    x, y, mask = task.batch(batch_size, gen(seed))
+    assert x.shape == (batch_size, T, input_width) and y.shape == (batch_size, T, output_width)
+    return x, y, mask
+
+
 # ---------------------------------------------------------------- common
 
 
@@ -149,9 +157,8 @@ def test_generalisation_cases():
 @FAST
 @given(L=st.integers(1, 25), seed=st.integers(0, 2**31))
 def test_copy_encoding(L, seed):
-    x, y, mask = CopyTask(L, L).batch(3, gen(seed))
     T = 2 * L + 1
-    assert x.shape == (3, T, 9) and y.shape == (3, T, 8)
+    x, y, mask = encoded(CopyTask(L, L), 3, seed, T, 9, 8)
     assert torch.equal(y[:, L + 1 :], x[:, :L, :8])  # targets are the data, in order
     assert not y[:, : L + 1].any()
     assert set(x[:, :L, :8].unique().tolist()) <= {0.0, 1.0}
@@ -194,9 +201,8 @@ def test_normalise_repeats():
 @FAST
 @given(L=st.integers(1, 12), R=st.integers(1, 12), seed=st.integers(0, 2**31))
 def test_repeat_copy_encoding(L, R, seed):
-    x, y, mask = RepeatCopyTask(L, L, R, R).batch(2, gen(seed))
     T = L + 1 + R * L + 1
-    assert x.shape == (2, T, 10) and y.shape == (2, T, 9)
+    x, y, mask = encoded(RepeatCopyTask(L, L, R, R), 2, seed, T, 10, 9)
     data = x[:, :L, :8]
     assert not x[:, :L, 8:].any() and not x[:, L + 1 :].any()
     assert x[:, L, 8].eq(1).all() and not x[:, L, :8].any()
@@ -234,9 +240,8 @@ def _parse_recall(x, K):
 @FAST
 @given(K=st.integers(2, 8), seed=st.integers(0, 2**31))
 def test_associative_recall_encoding(K, seed):
-    x, y, mask = AssociativeRecallTask(K, K).batch(4, gen(seed))
     T = 4 * K + 8
-    assert x.shape == (4, T, 8) and y.shape == (4, T, 6)
+    x, y, mask = encoded(AssociativeRecallTask(K, K), 4, seed, T, 8, 6)
     item_delims = [4 * k for k in range(K)]
     query_delims = [4 * K, 4 * K + 4]
     for t in range(T):
@@ -367,8 +372,7 @@ def test_optimal_estimator_rejects_bad_shapes():
 @FAST
 @given(seed=st.integers(0, 2**31))
 def test_priority_sort_encoding(seed):
-    x, y, mask = PrioritySortTask().batch(4, gen(seed))
-    assert x.shape == (4, 37, 10) and y.shape == (4, 37, 8)
+    x, y, mask = encoded(PrioritySortTask(), 4, seed, 37, 10, 8)
     prio = x[:, :20, 8]
     assert ((prio >= -1) & (prio <= 1)).all()
     assert x[:, 20, 9].eq(1).all() and not x[:, 20, :9].any() and not x[:, :20, 9].any()

@@ -10,15 +10,7 @@ from ntmlib import zoo
 from ntmlib.config import ARCHITECTURES, TASK_NAMES
 from ntmlib.train import CURVE_COLUMNS, TrainConfig, train
 
-TINY_NTM = {"memory_size": 8, "memory_width": 4, "controller_size": 8}
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+from helpers import TINY_NTM
 
 
 @pytest.fixture

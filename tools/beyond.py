@@ -333,43 +333,13 @@ def measure_throughput_on(device: str, batch_size: int, iterations: int = 20, wa
     """``ntmlib.bench.measure_throughput`` (eager) on any device: one training iteration
     of NTM-LSTM on copy at length 20, timed with the device synchronised."""
     import torch
-    from torch import nn
 
-    from ntmlib.bench import LENGTH
-    from ntmlib.config import build_model
-    from ntmlib.metrics import cost_bits
-    from ntmlib.tasks import CopyTask
-    from ntmlib.train import TrainConfig, make_optimizer
+    from ntmlib.bench import measure_throughput
 
-    device = torch.device(device)
-
-    def sync():
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
-
-    torch.manual_seed(seed)
-    model = build_model("copy", "ntm-lstm").to(device)
-    config = TrainConfig().resolved()
-    optimizer = make_optimizer(config, model.parameters())
-    task = CopyTask(LENGTH, LENGTH)
-    generator = torch.Generator().manual_seed(seed)
-    params = list(model.parameters())
-    times = []
-    for _ in range(warmup + iterations):
-        x, y, mask = task.batch(batch_size, generator, device)
-        sync()
-        start = time.perf_counter()
-        loss = cost_bits(model(x), y, mask)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_value_(params, config.clip)
-        optimizer.step()
-        sync()
-        times.append(time.perf_counter() - start)
-    steady = statistics.median(times[warmup:])
-    return {"device": str(device), "batch_size": batch_size, "compile": False, "ms_per_iteration": 1000 * steady,
-            "sequences_per_second": batch_size / steady, "iterations": iterations,
-            "threads": torch.get_num_threads()}
+    row = measure_throughput(batch_size, compile=False, iterations=iterations, warmup=warmup, threads=None,
+                             seed=seed, device=device)
+    keys = ("batch_size", "compile", "ms_per_iteration", "sequences_per_second", "iterations", "threads")
+    return {"device": str(torch.device(device)), **{key: row[key] for key in keys}}
 
 
 def run_devices(settings: dict, force: bool, out_dir: Path, command: str) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .base import Batch, Task, check_int, check_range, draw_int, random_bits
+from .base import Task, check_int, check_range, draw_int, random_bits
 
 __all__ = ["AssociativeRecallTask", "RECALL_GENERALISATION_ITEMS"]
 
@@ -25,12 +25,8 @@ DATA_BITS = 6
 
 
 @dataclass(frozen=True)
-class AssociativeRecallTask(Task):
+class AssociativeRecallTask(Task, name="associative-recall", input_width=8, output_width=6):
     """Associative recall: K ~ U{min_items..max_items} (paper training: 2..6)."""
-
-    name = "associative-recall"
-    input_width = 8
-    output_width = 6
 
     min_items: int = 2
     max_items: int = 6
@@ -61,12 +57,7 @@ class AssociativeRecallTask(Task):
         tail[:, n + 1, 7] = 1.0
         x = torch.cat([blocks.reshape(B, K * (n + 1), self.input_width), tail], dim=1)
 
-        T = x.shape[1]
-        y = torch.zeros(B, T, self.output_width)
-        y[:, T - n :] = answer
-        mask = torch.zeros(B, T)
-        mask[:, T - n :] = 1.0
-        return Batch(x, y, mask)
+        return self._answer(x, x.shape[1] - n, answer)
 
     def generalisation_cases(self):
         return {

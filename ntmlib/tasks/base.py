@@ -68,12 +68,20 @@ class Task:
     are the parameters of the length distribution, and implement ``_generate``.
 
     Class attributes: ``name`` (the SPEC §4 task name), ``input_width``,
-    ``output_width``.
+    ``output_width``; a subclass sets them as class keywords,
+    ``class CopyTask(Task, name="copy", input_width=9, output_width=8)``.
     """
 
     name: ClassVar[str] = ""
     input_width: ClassVar[int] = 0
     output_width: ClassVar[int] = 0
+
+    def __init_subclass__(cls, *, name: str | None = None, input_width: int | None = None,
+                          output_width: int | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for attribute, value in (("name", name), ("input_width", input_width), ("output_width", output_width)):
+            if value is not None:
+                setattr(cls, attribute, value)
 
     def batch(
         self,
@@ -95,6 +103,16 @@ class Task:
 
     def _generate(self, batch_size: int, generator: torch.Generator | None) -> Batch:
         raise NotImplementedError
+
+    def _answer(self, x: torch.Tensor, start: int, targets: torch.Tensor) -> Batch:
+        """The batch of inputs ``x`` ``(B, T, input_width)`` whose targets are ``targets`` on
+        the steps from ``start`` to the end, with the mask 1.0 there; zeros before."""
+        B, T = x.shape[:2]
+        y = torch.zeros(B, T, self.output_width)
+        y[:, start:] = targets
+        mask = torch.zeros(B, T)
+        mask[:, start:] = 1.0
+        return Batch(x, y, mask)
 
     def generalisation_cases(self) -> dict[str, "Task"]:
         """Named task configurations for the paper's generalisation studies."""

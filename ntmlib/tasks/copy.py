@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .base import Batch, Task, check_range, draw_int, random_bits
+from .base import Task, check_range, draw_int, random_bits
 
 __all__ = ["CopyTask", "COPY_GENERALISATION_LENGTHS"]
 
@@ -20,12 +20,8 @@ COPY_GENERALISATION_LENGTHS = (10, 20, 30, 50, 120)
 
 
 @dataclass(frozen=True)
-class CopyTask(Task):
+class CopyTask(Task, name="copy", input_width=9, output_width=8):
     """Copy: L ~ U{min_length..max_length} (paper training: 1..20)."""
-
-    name = "copy"
-    input_width = 9
-    output_width = 8
 
     min_length: int = 1
     max_length: int = 20
@@ -40,11 +36,7 @@ class CopyTask(Task):
         x = torch.zeros(batch_size, T, self.input_width)
         x[:, :L, :8] = data
         x[:, L, 8] = 1.0  # delimiter
-        y = torch.zeros(batch_size, T, self.output_width)
-        y[:, L + 1 :] = data
-        mask = torch.zeros(batch_size, T)
-        mask[:, L + 1 :] = 1.0
-        return Batch(x, y, mask)
+        return self._answer(x, L + 1, data)
 
     def generalisation_cases(self):
         return {f"L={L}": CopyTask(L, L) for L in COPY_GENERALISATION_LENGTHS}

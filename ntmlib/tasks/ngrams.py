@@ -107,12 +107,9 @@ def bits_from_batch(batch: Batch) -> torch.Tensor:
 
 
 @dataclass(frozen=True)
-class NGramsTask(Task):
+class NGramsTask(Task, name="ngrams", input_width=1, output_width=1):
     """Dynamic N-grams: sequences of ``length`` (paper: 200) bits."""
 
-    name = "ngrams"
-    input_width = 1
-    output_width = 1
     validation_size = NGRAMS_VALIDATION_SIZE
 
     length: int = 200

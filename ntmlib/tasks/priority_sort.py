@@ -13,18 +13,14 @@ from dataclasses import dataclass
 
 import torch
 
-from .base import Batch, Task, check_int, random_bits
+from .base import Task, check_int, random_bits
 
 __all__ = ["PrioritySortTask"]
 
 
 @dataclass(frozen=True)
-class PrioritySortTask(Task):
+class PrioritySortTask(Task, name="priority-sort", input_width=10, output_width=8):
     """Priority sort of ``num_inputs`` vectors, keeping the top ``num_outputs``."""
-
-    name = "priority-sort"
-    input_width = 10
-    output_width = 8
 
     num_inputs: int = 20
     num_outputs: int = 16
@@ -49,11 +45,7 @@ class PrioritySortTask(Task):
         # Sort whole vectors: one permutation per sequence, applied to all 8 bits.
         order = torch.argsort(priority, dim=1, descending=True)[:, :n_out]
         top = torch.gather(data, 1, order.unsqueeze(-1).expand(-1, -1, 8))
-        y = torch.zeros(B, T, self.output_width)
-        y[:, n_in + 1 :] = top
-        mask = torch.zeros(B, T)
-        mask[:, n_in + 1 :] = 1.0
-        return Batch(x, y, mask)
+        return self._answer(x, n_in + 1, top)
 
     def describe(self):
         return (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .base import Batch, Task, check_range, draw_int, random_bits
+from .base import Task, check_range, draw_int, random_bits
 
 __all__ = ["RepeatCopyTask", "normalise_repeats", "REPEATS_MEAN", "REPEATS_STD"]
 
@@ -34,13 +34,9 @@ def normalise_repeats(R):
 
 
 @dataclass(frozen=True)
-class RepeatCopyTask(Task):
+class RepeatCopyTask(Task, name="repeat-copy", input_width=10, output_width=9):
     """Repeat copy: L ~ U{min_length..max_length}, R ~ U{min_repeats..max_repeats}
     (paper training: both 1..10)."""
-
-    name = "repeat-copy"
-    input_width = 10
-    output_width = 9
 
     min_length: int = 1
     max_length: int = 10
@@ -60,12 +56,10 @@ class RepeatCopyTask(Task):
         x[:, :L, :8] = data
         x[:, L, 8] = 1.0  # delimiter
         x[:, L, 9] = normalise_repeats(R)
-        y = torch.zeros(batch_size, T, self.output_width)
-        y[:, L + 1 : T - 1, :8] = data.repeat(1, R, 1)  # R copies back to back
-        y[:, T - 1, 8] = 1.0  # end marker, data bits 0
-        mask = torch.zeros(batch_size, T)
-        mask[:, L + 1 :] = 1.0
-        return Batch(x, y, mask)
+        targets = torch.zeros(batch_size, R * L + 1, self.output_width)
+        targets[:, :-1, :8] = data.repeat(1, R, 1)  # R copies back to back
+        targets[:, -1, 8] = 1.0  # end marker, data bits 0
+        return self._answer(x, L + 1, targets)
 
     def generalisation_cases(self):
         # Paper Fig. 8 doubles first the length, then the number of repeats.
