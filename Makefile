@@ -22,7 +22,7 @@ book: $(STAMP)
 
 ## The whole test suite: unit tests, notebooks (nbval), the built book in headless Chromium.
 test: book browser-deps
-	$(PY) -m pytest tests -n $(JOBS) --dist loadscope
+	$(PY) -m pytest tests chapters --nbval-lax -n $(JOBS) --dist loadscope
 
 ## Headless Chromium from Debian (no browser download), for the browser tests.
 browser-deps:
