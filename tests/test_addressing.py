@@ -8,7 +8,15 @@ from hypothesis import strategies as st
 
 from ntmlib import addressing as A
 
-torch.set_default_dtype(torch.float64)
+
+
+@pytest.fixture(autouse=True)
+def float64_by_default():
+    """Hand-computed cases and gradchecks in float64, without leaking into other files."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
 
 
 def weighting(*values):
