@@ -66,7 +66,7 @@ def main() -> int:
                     extra.append(f"end marker right in {100 * row['end_marker_correct']:.0f}% of sequences")
                 lines.append(f"| {arch} | {row['case']} | {row['cost_bits']:.3f} | {row['bit_errors']:.3f} | {'; '.join(extra)} |")
             summary.append(f"| {task} | {arch} | {info['sequences']:,} | {info['wall_seconds']:.0f} | "
-                           f"{info['train_config']['lr']:.0e} | {info['train_config']['memory_init'] or 'constant'} | "
+                           f"{info['train_config']['lr']:.0e} | {'-' if arch == 'lstm' else info['train_config']['memory_init'] or 'constant'} | "
                            f"{info['best']['sequences']:,} |")
             print(f"{task}/{arch} done", file=sys.stderr, flush=True)
         lines.append("")
