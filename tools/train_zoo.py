@@ -39,7 +39,9 @@ BUDGETS = {
 SEED = 1
 # Per-model deviations. Repeat copy with NTM-LSTM did not learn at 3e-4 in 600 s (eval
 # cost bounced between 180 and 360 bits over 57k sequences); the paper's 1e-4 is used.
-EXTRA = {("repeat-copy", "ntm-lstm"): ["--lr", "1e-4"]}
+# N-grams with NTM-LSTM stayed at ~180 bits (optimum ~135) at the rule's 9e-5 in 1020 s;
+# at 3e-4 (the rate the N-gram LSTM already gets) it came within 2 bits.
+EXTRA = {("repeat-copy", "ntm-lstm"): ["--lr", "1e-4"], ("ngrams", "ntm-lstm"): ["--lr", "3e-4"]}
 
 
 def command(task: str, arch: str) -> list[str]:
