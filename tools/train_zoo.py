@@ -27,7 +27,7 @@ ARCHS = ("ntm-lstm", "ntm-ff", "lstm")
 # task -> (seconds per architecture, extra training arguments for the NTMs)
 BUDGETS = {
     "copy": (300, []),
-    "repeat-copy": (600, []),
+    "repeat-copy": (1200, []),
     "associative-recall": (480, []),
     # T = 200 steps make an N-gram step ~5x a copy step: 420 s gave the NTMs 14-21k
     # sequences, far from converged, so the whole task (all three) got 1020 s.
