@@ -63,6 +63,7 @@ from . import checkpoint as ckpt
 from .config import ARCHITECTURES, PAPER, TASK_NAMES, build_model, check_names, count_parameters, model_kwargs
 from .evaluate import draw_batches, evaluate_batches, evaluate_task
 from .metrics import bit_errors, cost_bits
+from .ntm import MEMORY_INITS
 from .tasks import get_task
 
 __all__ = ["TrainConfig", "TrainResult", "TrainingDiverged", "train", "default_learning_rate",
@@ -784,7 +785,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="torch.compile the NTM's per-step function (default: on the CPU)")
     parser.add_argument("--threads", type=int, default=d.threads,
                         help=f"torch intra-op threads (default {d.threads}; 0 leaves torch's default)")
-    parser.add_argument("--memory-init", choices=("constant", "learned", "random"), default=None,
+    parser.add_argument("--memory-init", choices=MEMORY_INITS, default=None,
                         help="NTM memory initialisation (default: the model's, constant 1e-6)")
     parser.add_argument("--model-arg", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
                         help="override a model constructor argument, e.g. memory_size=64 (repeatable)")

@@ -37,6 +37,53 @@ PAPER = {
     "priority-sort": "NTMs ~15-20 bits/sequence, LSTM ~55 (Fig 18). Target: <= 15 bits.",
 }
 
+# Where the zoo departs from the paper's settings (SPEC §1, paper §4.6), and why.
+DEVIATIONS = [
+    "## Deviations from the paper's settings, and why", "",
+    "- **Batch 32** (the paper does not give one; its learning rates suit small batches). On a CPU a",
+    "  batch of 32 costs about twice a batch of 1 per iteration and gives 16x the sequences per second.",
+    "- **Learning rate: the paper's times min(3, sqrt(batch))**, i.e. 3x for batch 32, so that the",
+    "  steps per sequence stay comparable. Exceptions, each from a run that did not learn otherwise:",
+    "  repeat copy NTM-LSTM 1e-4 (at 3e-4 its cost bounced between 180 and 360 bits); N-grams NTM-LSTM",
+    "  3e-4 (at 9e-5 it stayed at ~180 bits, the optimum being ~133). Priority sort NTM-FF at 3e-4",
+    "  learned faster for 6k sequences, then jumped from 112 back to 136 bits, so it kept 9e-5.",
+    "- **Memory initialisation: a constant 1e-6** (the paper: a learned bias) for copy, repeat copy,",
+    "  associative recall and N-grams, because it trains faster (chapter 12 compares them over 5",
+    "  seeds). Priority sort uses the paper's learned bias: placing a vector by its priority through",
+    "  content addressing needs empty locations that differ.",
+    "- **Training length: a wall-time budget per task** (the same for the three architectures, so",
+    "  the baselines get as much as the NTMs), instead of the paper's ~1M sequences. Priority sort's",
+    "  NTM-FF and LSTM instead train for the paper's 1M sequences (31,250 batches); the NTM-LSTM",
+    "  kept the 720 s budget (it had not left the order-blind level of ~122 bits).",
+    "- **Shipped weights are the best evaluation checkpoint**, not the last.",
+    "",
+]
+
+
+def seed_study(path: Path) -> list[str]:
+    """The copy NTM-LSTM over 5 seeds (tools/beyond.py, the zoo's constant memory)."""
+    if not path.exists():
+        return ["## Copy with NTM-LSTM over 5 seeds", "", f"Not measured yet: `make beyond` writes {path.name}.", ""]
+    data = json.loads(path.read_text())
+    runs = [r for r in data["results"].values() if r["scheme"] == "constant"]
+    s = data["summary"]["constant"]
+
+    def spread(key, fmt):
+        return f"median {fmt.format(s[key]['median'])} ({fmt.format(s[key]['min'])} to {fmt.format(s[key]['max'])})"
+
+    lines = ["## Copy with NTM-LSTM over 5 seeds", "",
+             f"`{data['command']}`, the zoo's settings (constant memory, batch 32, lr 3e-4), one thread,",
+             f"converged = bit errors < 0.1 at length 20, at most {data['settings']['max_steps']} iterations.",
+             f"{s['converged']} of {s['runs']} converged, {s['diverged']} diverged. Sequences to converge: "
+             f"{spread('sequences', '{:,.0f}')}; seconds: {spread('seconds', '{:.0f}')} (on a shared machine);",
+             f"bit errors at length 120: {spread('length120_bit_errors', '{:.1f}')}. Each run stops as soon as",
+             "it has converged; the length-120 figure of the zoo's model, trained on for the full budget, is above.", "",
+             "| seed | converged | sequences | seconds | bit errors at length 120 |", "|---|---|---|---|---|"]
+    for r in sorted(runs, key=lambda r: r["seed"]):
+        lines.append(f"| {r['seed']} | {'yes' if r['converged'] else 'no'} | {r['sequences']:,} | "
+                     f"{r['seconds']:.0f} | {r['length120_bit_errors']:.1f} |")
+    return lines + [""]
+
 
 def main() -> int:
     torch.set_num_threads(1)
@@ -76,6 +123,7 @@ def main() -> int:
               "The shipped weights are the best by evaluation cost during the run.", "",
               "| task | arch | sequences seen | wall s | lr | memory init | best at sequences |",
               "|---|---|---|---|---|---|---|", *summary, ""]
+    lines += DEVIATIONS + seed_study(ROOT / "data" / "beyond" / "memory_init.json")
     (ROOT / "data" / "RESULTS.md").write_text("\n".join(lines))
     print("wrote data/RESULTS.md", file=sys.stderr)
     return 0
