@@ -166,6 +166,29 @@ def _check_float(name, value, positive=True):
         raise ValueError(f"{name} must be a finite {'positive ' if positive else ''}number, got {value!r}")
 
 
+def _check_lr_drops(drops) -> None:
+    expected = "lr_drops must be a list of [step, factor] pairs with steps >= 1 in increasing order and factors > 0"
+    if not isinstance(drops, (list, tuple)):
+        raise ValueError(f"{expected}, got {drops!r}")
+    steps = []
+    for pair in drops:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise ValueError(f"{expected}, got {drops!r}")
+        try:
+            _check_int("step", pair[0])
+            _check_float("factor", pair[1])
+        except ValueError as error:
+            raise ValueError(f"{expected}, got {drops!r} ({error})") from None
+        steps.append(pair[0])
+    if steps != sorted(set(steps)):
+        raise ValueError(f"{expected}, got {drops!r}")
+
+
+def lr_factor(drops, step: int) -> float:
+    """The schedule's multiplier of the learning rate for the iteration after ``step`` done."""
+    return math.prod(factor for at, factor in drops if step >= at)
+
+
 @dataclass
 class TrainConfig:
     """Everything that defines a training run (``None`` means: the documented default).
@@ -178,7 +201,9 @@ class TrainConfig:
     Optimisation: ``steps`` (iterations; ``DEFAULT_STEPS``), ``batch_size`` (32; the
     paper's was 1), ``lr`` (:func:`default_learning_rate`), ``optimizer`` ("rmsprop"
     or "adam"), RMSProp's ``momentum``/``alpha``/``eps``/``centered``, ``clip`` (each
-    gradient component clipped to [-clip, clip]), ``seed``.
+    gradient component clipped to [-clip, clip]), ``seed``, ``lr_drops`` (a schedule:
+    ``[[step, factor], ...]`` multiplies the learning rate by ``factor`` from iteration
+    ``step`` on; drops compound; e.g. ``[[25000, 1/3]]``).
 
     Evaluation: every ``eval_every`` steps on a validation set of ``eval_sequences``
     sequences of the training distribution (or of the generalisation case
@@ -211,6 +236,7 @@ class TrainConfig:
     centered: bool = False
     clip: float = 10.0
     seed: int = 0
+    lr_drops: list = field(default_factory=list)
     memory_init: str | None = None
     model_overrides: dict = field(default_factory=dict)
     task_kwargs: dict = field(default_factory=dict)
@@ -249,6 +275,7 @@ class TrainConfig:
         _check_float("eps", self.eps)
         _check_float("clip", self.clip)
         _check_int("seed", self.seed, minimum=0)
+        _check_lr_drops(self.lr_drops)
         for name in ("eval_every", "eval_sequences", "eval_batch_size", "max_bad_steps"):
             _check_int(name, getattr(self, name))
         _check_int("max_rollbacks", self.max_rollbacks, minimum=0)
@@ -456,16 +483,25 @@ class _Run:
         self.wall_seconds = progress["wall_seconds"]
         ckpt.set_rng_state(state["rng"], data=self.data_generator, eval=self.eval_generator)
 
+    def current_lr(self) -> float:
+        """The configured rate, after the schedule's drops so far and any rollbacks' halvings."""
+        return self.config.lr * lr_factor(self.config.lr_drops, self.step) * self.lr_scale
+
     def set_lr(self) -> None:
         for group in self.optimizer.param_groups:
-            group["lr"] = self.config.lr * self.lr_scale
+            group["lr"] = self.current_lr()
 
 
-def _check_resume_compatible(saved: dict, config: TrainConfig, path: Path) -> None:
+def _check_resume_compatible(saved: dict, config: TrainConfig, path: Path, step: int) -> None:
     defaults = TrainConfig()  # a setting newer than the checkpoint had its default value then
+    drops = saved.get("lr_drops", defaults.lr_drops)
     saved = {name: saved.get(name, getattr(defaults, name)) for name in _IDENTITY_FIELDS}
     differences = [f"{name}: checkpoint {saved[name]!r}, now {getattr(config, name)!r}"
                    for name in _IDENTITY_FIELDS if _jsonish(saved[name]) != _jsonish(getattr(config, name))]
+    # Drops still ahead may change: the resumed run is then the run that had them from the start.
+    done_then, done_now = ([d for d in _jsonish(ds) if d[0] <= step] for ds in (drops, config.lr_drops))
+    if done_then != done_now:
+        differences.append(f"lr_drops up to step {step}: checkpoint {done_then!r}, now {done_now!r}")
     if differences:
         raise ValueError(f"cannot resume from {path}: these settings differ from the run that wrote it: "
                          + "; ".join(differences)
@@ -494,7 +530,7 @@ def _evaluate(run: _Run) -> dict:
         "train_bit_errors": run.accumulated["errors"] / count if run.accumulated["count"] else None,
         "eval_cost_bits": figures["cost_bits"],
         "eval_bit_errors": figures["bit_errors"],
-        "lr": config.lr * run.lr_scale,
+        "lr": config.lr * lr_factor(config.lr_drops, run.step - 1) * run.lr_scale,  # that of the last iteration
     }
     if "optimal_cost_bits" in figures:
         row["eval_optimal_cost_bits"] = figures["optimal_cost_bits"]
@@ -562,7 +598,7 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
     run = _Run(config, device)
     if config.resume and checkpoint_path.exists():
         saved = ckpt.load_checkpoint(checkpoint_path)
-        _check_resume_compatible(saved["config"], config, checkpoint_path)
+        _check_resume_compatible(saved["config"], config, checkpoint_path, saved["progress"]["step"])
         run.restore(saved)
         del saved
     elif config.resume and config.progress:
@@ -616,6 +652,8 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
             if config.max_seconds is not None and run.wall_seconds >= config.max_seconds:
                 stopped = "max_seconds"
                 break
+            if any(at == run.step for at, _ in config.lr_drops):
+                run.set_lr()
             x, y, mask = run.task.batch(config.batch_size, run.data_generator, device)
             run.model.train()
             t0 = time.perf_counter()
@@ -658,7 +696,7 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
                         raise TrainingDiverged(
                             f"training diverged: {config.max_bad_steps} consecutive steps with a non-finite loss "
                             f"or gradient at step {run.step}, after {len(run.rollbacks)} rollbacks that each "
-                            f"halved the learning rate (now {config.lr * run.lr_scale:g}). The best model so far "
+                            f"halved the learning rate (now {run.current_lr():g}). The best model so far "
                             f"is kept{' in ' + str(out) if out else ''}; try a smaller --lr or another --seed.",
                             _result(run, config, "diverged", out, compiled, compile_seconds))
                     # Back to the last checkpointed weights and optimiser state with half the
@@ -670,10 +708,10 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
                     run.set_lr()
                     run.bad_streak = 0
                     run.rollbacks.append({"at_step": run.step, "weights_of_step": snapshot["step"],
-                                          "lr": config.lr * run.lr_scale})
+                                          "lr": run.current_lr()})
                     print(f"rollback {len(run.rollbacks)}/{config.max_rollbacks}: {config.max_bad_steps} "
                           f"non-finite steps in a row at step {run.step}; weights of step {snapshot['step']} "
-                          f"restored, learning rate now {config.lr * run.lr_scale:g}", file=sys.stderr)
+                          f"restored, learning rate now {run.current_lr():g}", file=sys.stderr)
                     if checkpoint_path is not None:
                         ckpt.save_checkpoint(checkpoint_path, run.state())
             bar.update(1)
@@ -728,6 +766,17 @@ def _result(run: _Run, config: TrainConfig, stopped: str, out, compiled, compile
 
 # --- command line ---------------------------------------------------------------------------
 
+def _lr_drop(text: str) -> list:
+    step, sep, factor = text.partition(":")
+    try:
+        pair = [int(step), float(factor)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected STEP:FACTOR (e.g. 25000:0.333), got {text!r}") from None
+    if not sep or pair[0] < 1 or not (math.isfinite(pair[1]) and pair[1] > 0):
+        raise argparse.ArgumentTypeError(f"expected STEP:FACTOR with STEP >= 1 and FACTOR > 0, got {text!r}")
+    return pair
+
+
 def _key_value(text: str):
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
@@ -764,6 +813,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--clip", type=float, default=d.clip,
                         help=f"clip every gradient component to [-CLIP, CLIP] (default {d.clip:g})")
     parser.add_argument("--seed", type=int, default=d.seed, help=f"default {d.seed}")
+    parser.add_argument("--lr-drop", type=_lr_drop, action="append", default=[], metavar="STEP:FACTOR",
+                        help="multiply the learning rate by FACTOR from iteration STEP on (repeatable)")
     parser.add_argument("--device", default=d.device, help="auto (CUDA if available, the default), cpu or cuda")
     parser.add_argument("--out", default=None, help="output directory (default runs/<task>/<arch>/seed<S>)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt if it exists")
@@ -800,7 +851,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig(
         task=args.task, arch=args.arch, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
         optimizer=args.optimizer, momentum=args.momentum, alpha=args.alpha, eps=args.eps, centered=args.centered,
-        clip=args.clip, seed=args.seed, memory_init=args.memory_init, model_overrides=dict(args.model_arg),
+        clip=args.clip, seed=args.seed, lr_drops=sorted(args.lr_drop), memory_init=args.memory_init, model_overrides=dict(args.model_arg),
         task_kwargs=dict(args.task_arg), eval_every=args.eval_every, eval_sequences=args.eval_sequences,
         eval_case=args.eval_case, eval_fresh=args.eval_fresh, target_bit_errors=args.target_bit_errors, max_seconds=args.max_seconds,
         device=args.device, compile=args.compile, threads=args.threads or None, out=out, resume=args.resume,

@@ -177,3 +177,15 @@ def test_sigkill_mid_run_then_resume_finishes_with_the_same_weights(tmp_path):
     for name, tensor in expected["model"].items():
         assert torch.equal(tensor, final["model"][name]), name
     assert reference.best["step"] == final["best"]["step"]
+
+
+def test_a_resume_may_add_lr_drops_ahead_but_not_change_those_behind(tmp_path):
+    drops = {**TINY, "lr_drops": [[12, 0.5]]}
+    whole = train(TrainConfig(steps=20, out=str(tmp_path / "whole"), **drops))
+    train(TrainConfig(steps=10, out=str(tmp_path / "parts"), **TINY))  # no drop planned yet
+    parts = train(TrainConfig(steps=20, out=str(tmp_path / "parts"), resume=True, **drops))
+    for name, tensor in _final_state(tmp_path / "whole")["model"].items():
+        assert torch.equal(tensor, _final_state(tmp_path / "parts")["model"][name]), name
+    assert [row["lr"] for row in parts.curve] == [row["lr"] for row in whole.curve]
+    with pytest.raises(ValueError, match=r"lr_drops up to step 20: checkpoint \[\[12, 0.5\]\], now \[\]"):
+        train(TrainConfig(steps=30, out=str(tmp_path / "parts"), resume=True, **TINY))

@@ -9,6 +9,7 @@ import torch
 
 import ntmlib.train as training
 from ntmlib import checkpoint as ckpt
+from ntmlib import zoo
 from ntmlib.evaluate import evaluate
 from ntmlib.train import (CURVE_COLUMNS, TrainConfig, TrainingDiverged, default_learning_rate, main,
                           resolve_device, train)
@@ -205,3 +206,32 @@ def test_command_line(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--task", "copyy", "--arch", "ntm-lstm"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_lr_drops_lower_the_rate_from_their_step():
+    result = train(TrainConfig(steps=20, lr_drops=[[10, 0.5], [15, 0.5]], **TINY))
+    rates = {row["step"]: row["lr"] for row in result.curve}
+    # batch 4: 2e-4; iterations 11-15 at half of it, 16-20 at a quarter
+    assert rates == pytest.approx({5: 2e-4, 10: 2e-4, 15: 1e-4, 20: 5e-5})
+
+
+@pytest.mark.parametrize("drops", [[[0, 0.5]], [[5, -1.0]], [[5, 0.0]], [[5]], [[10, 0.5], [5, 0.5]],
+                                   [[5, 0.5], [5, 0.5]], "5:0.5", [[2.5, 0.5]]])
+def test_bad_lr_drops_are_clear_errors(drops):
+    with pytest.raises(ValueError, match=r"lr_drops must be a list of \[step, factor\] pairs"):
+        TrainConfig(**{**TINY, "lr_drops": drops}).validate()
+
+
+def test_lr_drop_on_the_command_line(tmp_path, capsys):
+    out = tmp_path / "run"
+    args = ["--task", "copy", "--arch", "ntm-lstm", "--steps", "4", "--batch-size", "2", "--eval-every", "2",
+            "--eval-sequences", "4", "--no-compile", "--no-progress", "--out", str(out), "--lr", "1e-3",
+            "--lr-drop", "3:0.1", "--model-arg", "memory_size=8", "--model-arg", "controller_size=8"]
+    assert main(args) == 0
+    info = json.loads((out / "config.json").read_text())
+    assert info["train_config"]["lr_drops"] == [[3, 0.1]]
+    assert [row["lr"] for row in zoo.read_curve(out / "curve.csv")] == pytest.approx([1e-3, 1e-4])
+    for bad in ("3", "x:0.5", "0:0.5", "3:-1"):
+        with pytest.raises(SystemExit):
+            main(args[:-4] + ["--lr-drop", bad])
+        assert "STEP:FACTOR" in capsys.readouterr().err
