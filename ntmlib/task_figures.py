@@ -352,13 +352,17 @@ def priority_read_order(trace, *, num_inputs: int = 20) -> np.ndarray:
     return r
 
 
-def priority_read_matches(trace, x, *, num_inputs: int = 20) -> np.ndarray:
+def priority_read_matches(trace, x, *, num_inputs: int = 20, lead: int = 0) -> np.ndarray:
     """``m[r, h]``: the share of output steps at which read head r focused on the location
     where write head h had focused when the vector that step should output came in
     (the k-th output step should return the input with the k-th highest priority), and
     no other input of the sequence was written there by that head (a head that writes
     everything to one place matches nothing). 1.0 for some pair (r, h) means: the
-    machine reads its writes back in priority order."""
+    machine reads its writes back in priority order. ``lead=1`` compares the read of the
+    step *before* each output step (the delimiter's read for the first output): a
+    controller that takes in the previous read vectors (§3.4) outputs what it read then."""
+    if isinstance(lead, bool) or not isinstance(lead, int) or not 0 <= lead <= num_inputs + 1:
+        raise ValueError(f"lead must be an integer from 0 to num_inputs + 1 = {num_inputs + 1}, got {lead!r}")
     xs = _numpy(x)
     write_peak = _numpy(trace.write_weightings).argmax(axis=-1)  # (B, T, W)
     read_peak = _numpy(trace.read_weightings).argmax(axis=-1)  # (B, T, R)
@@ -372,7 +376,8 @@ def priority_read_matches(trace, x, *, num_inputs: int = 20) -> np.ndarray:
             written = write_peak[b, :num_inputs, h]
             unique = np.array([np.sum(written == written[k]) == 1 for k in order])
             for r in range(R):
-                hits[r, h] += np.sum((read_peak[b, num_inputs + 1:, r] == written[order]) & unique)
+                reads = read_peak[b, num_inputs + 1 - lead:num_inputs + 1 - lead + outputs, r]
+                hits[r, h] += np.sum((reads == written[order]) & unique)
     return hits / (B * outputs)
 
 

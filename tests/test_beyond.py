@@ -349,6 +349,13 @@ def test_priority_head_fits_and_read_matches():
     # A head that writes everything to one location matches nothing.
     trace_one, x_one = _priority_trace(priorities, slope=0.0)
     assert tf.priority_read_matches(trace_one, x_one)[0, 0] == 0.0
+    # Reads one step ahead of the outputs match only with lead=1.
+    early = SimpleNamespace(write_weightings=trace.write_weightings,
+                            read_weightings=torch.roll(trace.read_weightings, -1, dims=1))
+    assert tf.priority_read_matches(early, x)[0, 0] < 0.2
+    assert tf.priority_read_matches(early, x, lead=1)[0, 0] == pytest.approx(unique_share)
+    with pytest.raises(ValueError, match="lead must be an integer from 0 to"):
+        tf.priority_read_matches(trace, x, lead=22)
 
 
 def test_recall_read_sources_finds_the_item_that_was_read():
