@@ -53,3 +53,9 @@ def test_seed_study_table(tmp_path):
     assert "2 of 2 converged" in text
     assert "| 0 | yes | 32,000 | 40 | 0.5 |" in text and "| 1 | no |" in text
     assert text.count("| 32,000 |") == 2  # the learned-memory run is not part of the zoo's setting
+
+
+def test_schedule_column_shows_every_drop():
+    assert results._schedule({"lr": 3e-4, "batch_size": 32}) == "3e-04"
+    text = results._schedule({"lr": 9e-5, "batch_size": 32, "lr_drops": [[25000, 1 / 3], [29000, 1 / 3]]})
+    assert text == "9e-05, 3.0e-05 from 800k seq, 1.0e-05 from 928k seq"

@@ -64,6 +64,16 @@ DEVIATIONS = [
 ]
 
 
+def _schedule(train_config: dict) -> str:
+    """The learning rate, and where its drops (``--lr-drop``) took it."""
+    lr = train_config["lr"]
+    text = f"{lr:.0e}"
+    for step, factor in train_config.get("lr_drops", []):
+        lr *= factor
+        text += f", {lr:.1e} from {step * train_config['batch_size'] // 1000}k seq"
+    return text
+
+
 def seed_study(path: Path) -> list[str]:
     """The copy NTM-LSTM over 5 seeds (tools/beyond.py, the zoo's constant memory)."""
     if not path.exists():
@@ -116,17 +126,18 @@ def main() -> int:
                 if "end_marker_correct" in row:
                     extra.append(f"end marker right in {100 * row['end_marker_correct']:.0f}% of sequences")
                 lines.append(f"| {arch} | {row['case']} | {row['cost_bits']:.3f} | {row['bit_errors']:.3f} | {'; '.join(extra)} |")
-            summary.append(f"| {task} | {arch} | {info['sequences']:,} | {info['wall_seconds']:.0f} | "
-                           f"{info['train_config']['lr']:.0e} | {'-' if arch == 'lstm' else info['train_config']['memory_init'] or 'constant'} | "
+            summary.append(f"| {task} | {arch} | {info['sequences']:,} | {info['wall_seconds']:.0f} | {info['threads']} | "
+                           f"{_schedule(info['train_config'])} | {'-' if arch == 'lstm' else info['train_config']['memory_init'] or 'constant'} | "
                            f"{info['best']['sequences']:,} |")
             print(f"{task}/{arch} done", file=sys.stderr, flush=True)
         lines.append("")
     lines += ["## How each model was trained", "",
               "All: batch 32, RMSProp (momentum 0.9, decay 0.95), gradient components clipped to [-10, 10],",
               "one CPU thread, two runs side by side on a 2-core machine, `tools/train_zoo.py` (`make zoo`).",
-              "The shipped weights are the best by evaluation cost during the run.", "",
-              "| task | arch | sequences seen | wall s | lr | memory init | best at sequences |",
-              "|---|---|---|---|---|---|---|", *summary, ""]
+              "The shipped weights are the best by evaluation cost during the run. Threads: those of the",
+              "run's last part (priority sort NTM-FF: one for its first 240k sequences, then two, alone).", "",
+              "| task | arch | sequences seen | wall s | threads | lr | memory init | best at sequences |",
+              "|---|---|---|---|---|---|---|---|", *summary, ""]
     lines += DEVIATIONS + seed_study(ROOT / "data" / "beyond" / "memory_init.json")
     (ROOT / "data" / "RESULTS.md").write_text("\n".join(lines))
     print("wrote data/RESULTS.md", file=sys.stderr)
