@@ -185,7 +185,7 @@ def _check_lr_drops(drops) -> None:
 
 
 def lr_factor(drops, step: int) -> float:
-    """The schedule's multiplier of the learning rate for the iteration after ``step`` done."""
+    """The schedule's multiplier of the learning rate once ``step`` iterations are done."""
     return math.prod(factor for at, factor in drops if step >= at)
 
 
@@ -483,9 +483,11 @@ class _Run:
         self.wall_seconds = progress["wall_seconds"]
         ckpt.set_rng_state(state["rng"], data=self.data_generator, eval=self.eval_generator)
 
-    def current_lr(self) -> float:
-        """The configured rate, after the schedule's drops so far and any rollbacks' halvings."""
-        return self.config.lr * lr_factor(self.config.lr_drops, self.step) * self.lr_scale
+    def current_lr(self, step: int | None = None) -> float:
+        """The rate of the iteration after ``step`` (default: the steps done): the configured
+        rate after the schedule's drops and any rollbacks' halvings."""
+        step = self.step if step is None else step
+        return self.config.lr * lr_factor(self.config.lr_drops, step) * self.lr_scale
 
     def set_lr(self) -> None:
         for group in self.optimizer.param_groups:
@@ -530,7 +532,7 @@ def _evaluate(run: _Run) -> dict:
         "train_bit_errors": run.accumulated["errors"] / count if run.accumulated["count"] else None,
         "eval_cost_bits": figures["cost_bits"],
         "eval_bit_errors": figures["bit_errors"],
-        "lr": config.lr * lr_factor(config.lr_drops, run.step - 1) * run.lr_scale,  # that of the last iteration
+        "lr": run.current_lr(run.step - 1),  # that of the last iteration
     }
     if "optimal_cost_bits" in figures:
         row["eval_optimal_cost_bits"] = figures["optimal_cost_bits"]
@@ -767,13 +769,13 @@ def _result(run: _Run, config: TrainConfig, stopped: str, out, compiled, compile
 # --- command line ---------------------------------------------------------------------------
 
 def _lr_drop(text: str) -> list:
-    step, sep, factor = text.partition(":")
+    step, _, factor = text.partition(":")
     try:
         pair = [int(step), float(factor)]
+        _check_lr_drops([pair])
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected STEP:FACTOR (e.g. 25000:0.333), got {text!r}") from None
-    if not sep or pair[0] < 1 or not (math.isfinite(pair[1]) and pair[1] > 0):
-        raise argparse.ArgumentTypeError(f"expected STEP:FACTOR with STEP >= 1 and FACTOR > 0, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected STEP:FACTOR with STEP >= 1 and FACTOR > 0 (e.g. 25000:0.333), "
+                                         f"got {text!r}") from None
     return pair
 
 

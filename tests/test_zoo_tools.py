@@ -34,7 +34,7 @@ def test_dry_run_prints_every_command_and_the_expected_time(capsys):
     assert train_zoo.main(["--dry-run", "--only", "priority-sort"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("3 runs") and len(out) == 4
-    longest = max(s for s in (train_zoo.STEPS.get(("priority-sort", a), (None, 720))[1] for a in train_zoo.ARCHS))
+    longest = max(train_zoo.STEPS.get(("priority-sort", a), (None, 720))[1] for a in train_zoo.ARCHS)
     assert f"about {longest / 60:.0f} min wall time" in out[0]
 
 

@@ -17,6 +17,7 @@ import torch
 from ntmlib import zoo
 from ntmlib.config import ARCHITECTURES, TASK_NAMES
 from ntmlib.evaluate import evaluate
+from ntmlib.train import lr_factor
 
 ROOT = Path(__file__).resolve().parent.parent
 SEQUENCES = {"ngrams": 1000}  # SPEC §4.4: 1000 validation sequences
@@ -66,12 +67,9 @@ DEVIATIONS = [
 
 def _schedule(train_config: dict) -> str:
     """The learning rate, and where its drops (``--lr-drop``) took it."""
-    lr = train_config["lr"]
-    text = f"{lr:.0e}"
-    for step, factor in train_config.get("lr_drops", []):
-        lr *= factor
-        text += f", {lr:.1e} from {step * train_config['batch_size'] // 1000}k seq"
-    return text
+    lr, drops = train_config["lr"], train_config.get("lr_drops", [])
+    return ", ".join([f"{lr:.0e}"] + [f"{lr * lr_factor(drops, step):.1e} from {step * train_config['batch_size'] // 1000}k seq"
+                                      for step, _ in drops])
 
 
 def seed_study(path: Path) -> list[str]:
