@@ -182,6 +182,10 @@ def save_checkpoint(path: str | os.PathLike, state: dict) -> Path:
     return atomic_torch_save(path, {"format": CHECKPOINT_FORMAT, **state})
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [""])[0]
+
+
 def _load_weights_only(path: Path, what: str, advice: str):
     if not path.exists():
         raise FileNotFoundError(f"{what} {path} does not exist")
@@ -195,7 +199,7 @@ def _load_weights_only(path: Path, what: str, advice: str):
     except Exception as error:  # truncated zip, bad pickle, foreign objects, ...
         raise CheckpointError(
             f"cannot read {what} {path}: it is truncated, corrupt or not a file this "
-            f"version of ntmlib wrote ({type(error).__name__}: {error}). {advice}"
+            f"version of ntmlib wrote ({type(error).__name__}: {_first_line(error)}). {advice}"
         ) from error
 
 

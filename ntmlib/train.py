@@ -828,7 +828,7 @@ COMPILE_NOTICE = ("compiling the training step with torch.compile, once per mach
 def _kept(run: _Run, out: Path | None) -> str:
     """Where the best model is, for a message: only a model that exists is claimed."""
     if run.best_state is None:
-        return "No model was saved (no evaluation had finite figures)"
+        return "No model was saved (no evaluation with finite figures had finished)"
     return f"The best model so far (step {run.best['step']}) is kept in {out / 'model.pt'}" if out else \
         f"The best model so far is the step-{run.best['step']} one in the result"
 
