@@ -201,8 +201,10 @@ def test_command_line(tmp_path, capsys):
     assert ckpt.load_checkpoint(out / "checkpoint.pt")["progress"]["step"] == 9
     assert main(args) == 2  # would overwrite a run without --resume
     assert "--resume" in capsys.readouterr().err
-    assert main(["--task", "copy", "--arch", "ntm-lstm", "--steps", "0", "--out", str(tmp_path / "x")]) == 2
-    assert "steps must be an integer >= 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["--task", "copy", "--arch", "ntm-lstm", "--steps", "0", "--out", str(tmp_path / "x")])
+    assert exit_.value.code == 2
+    assert "argument --steps: expected an integer >= 1" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--task", "copyy", "--arch", "ntm-lstm"])
     assert "invalid choice" in capsys.readouterr().err
