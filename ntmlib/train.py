@@ -28,7 +28,10 @@ What a run does (paper §4.6 with the deviations written below):
 * never lets a non-finite loss or gradient reach the weights (the step is skipped);
   after ``max_bad_steps`` consecutive skipped steps it rolls back to the last
   checkpointed state and halves the learning rate, and after ``max_rollbacks``
-  rollbacks it stops with :class:`TrainingDiverged`.
+  rollbacks it stops with :class:`TrainingDiverged`;
+* owns its ``out`` folder while it runs (``.train.lock`` with its PID: a second run
+  there is refused) and, on Ctrl-C, finishes the step, writes a checkpoint and raises
+  :class:`TrainingInterrupted` (the command line prints the resume command, exit 130).
 
 Deviations from the paper, and why:
 
@@ -372,7 +375,9 @@ class TrainResult:
 
     ``model``: the best model by evaluation cost (what ``model.pt`` holds), in eval
     mode on the training device; ``curve``: the learning curve rows; ``best``: the
-    best evaluation row; ``stopped``: "steps", "target" or "max_seconds".
+    best evaluation row; ``stopped``: "steps", "target" or "max_seconds" (and, in the
+    ``result`` of :class:`TrainingDiverged` / :class:`TrainingInterrupted`, "diverged" /
+    "interrupted").
     """
 
     model: nn.Module
@@ -654,11 +659,9 @@ def _train(config: TrainConfig, on_eval, interrupt: runguard.InterruptRequest) -
     if config.compile and hasattr(run.model, "compile_step"):
         run.model.compile_step()
         compiled = True
-        if config.progress:
-            print(COMPILE_NOTICE, file=sys.stderr, flush=True)
     done_already = _nothing_to_do(run, config, out)
-    if done_already is not None:
-        print(done_already, file=sys.stderr, flush=True)
+    if done_already is not None or compiled:
+        print(done_already or COMPILE_NOTICE, file=sys.stderr, flush=True)
 
     def save_files(stopped: str | None = None, *, model_file: bool = False) -> None:
         if out is None:
