@@ -825,7 +825,8 @@ def _train(config: TrainConfig, on_eval, interrupt: runguard.InterruptRequest) -
 
 
 COMPILE_NOTICE = ("compiling the training step with torch.compile, once per machine and shape: ~1-2 min the first "
-                  "time, seconds once cached (not counted in --max-seconds; --no-compile trains eagerly)")
+                  "time on an idle machine (several on a busy one), seconds once cached; not counted in "
+                  "--max-seconds (--no-compile trains eagerly)")
 
 
 def _kept(run: _Run, out: Path | None) -> str:
