@@ -116,3 +116,30 @@ def test_the_paper_s_figures_are_always_paper_fig(docname):
             for found in re.finditer(r"(.{0,6})\b(Figs?\.|Figures?)\s+\d", text):
                 assert re.search(r"[Pp]aper\s*$", found.group(1)), (
                     f"{docname} {cell['id']}: write 'paper Fig. N' for the paper's figures: {found.group()!r}")
+
+
+# Exercises: every one has a collapsed hint (a MyST dropdown), and the analytical ones a
+# collapsed solution; those that retrain a model say so.
+def _exercises(docname: str) -> list[str]:
+    for cell in _cells(docname):
+        text = _source(cell)
+        if cell["cell_type"] == "markdown" and "## Exercises" in text:
+            block = re.split(r"\n## (?!Exercises)", text[text.index("## Exercises"):])[0]
+            return re.split(r"(?m)^(?=\d+\. )", block)[1:]
+    return []
+
+
+@pytest.mark.parametrize("docname", [d for d in CHAPTERS if d != "chapters/intro"])
+def test_every_exercise_has_a_collapsed_hint(docname):
+    exercises = _exercises(docname)
+    assert exercises, f"{docname} has no exercises"
+    for number, text in enumerate(exercises, start=1):
+        assert ":::{dropdown} Hint" in text, f"{docname} exercise {number} has no hint"
+        if "retrain" in text.lower() or "RETRAIN = True" in text:
+            assert "*(Retrains a model: minutes.)*" in text, f"{docname} exercise {number} retrains: say so"
+
+
+def test_most_exercises_have_solutions():
+    exercises = [text for d in CHAPTERS for text in _exercises(d)]
+    solved = [text for text in exercises if ":::{dropdown} Solution" in text]
+    assert len(exercises) >= 60 and len(solved) >= len(exercises) // 2, (len(solved), len(exercises))
