@@ -467,7 +467,7 @@ class ContentExplorer(Explorer):
             key_range = check_number("key_range", key_range, 1e-6, 1e6)
             if key.abs().max() > key_range:
                 raise ValueError(f"key must lie within +-key_range = {key_range}, got {key.tolist()}")
-        if key_range is None:  # wide enough for every row, so that picking a row is exact
+        if key_range is None:  # wide enough for every row (the page holds a picked row on the 0.05 steps)
             largest = max(float(self.memory.abs().max()), float(key.abs().max()))
             key_range = max(2.0, float(np.ceil(largest)))
         self.key_names = [f"key[{j}]" for j in range(m)]

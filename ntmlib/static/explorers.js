@@ -544,6 +544,8 @@ async function render({ model, el }) {
     redraw();
   };
   el.classList.add("ntm-explorer", `ntm-${model.get("kind")}`);
+  el.ntmData = x.data; // for tests and curious readers: what the page computes from ...
+  el.ntmSliders = model.get("sliders"); // ... and the sliders it follows
   x.root = h("div", "ntm-panels");
   el.append(x.root);
   kind.setup(x);
