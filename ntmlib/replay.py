@@ -12,10 +12,9 @@ and shows, for the step ``t`` chosen on a slider (or played by the ▶ button):
   bars, the erase and add vectors ``e_t``, ``a_t`` (eq. 3-4) and the read
   vector ``r_t`` (eq. 2), and the output at ``t`` beside its target.
 
-It needs nothing but ipywidgets 8 and matplotlib: the figure is drawn with the
-Agg backend and shown as a PNG in an ``ipywidgets.Image``, so it works the same
-in Jupyter, JupyterLab, VS Code and Colab (no ``ipympl``), and the built HTML
-book shows the frame the slider was left at.
+It is an :class:`ntmlib.explorers.Explorer`: the page draws it (``static/explorers.js``)
+from the whole trace, which travels in the widget's state as float32 buffers, so the
+slider and the ▶ play button work without a kernel, in the static book too.
 
 For tests and curious readers the explorer exposes what it shows:
 
@@ -24,11 +23,9 @@ For tests and curious readers the explorer exposes what it shows:
   locations), ``"read_weighting"``, ``"write_weighting"`` (N), ``"erase"``,
   ``"add"``, ``"read"`` (M), ``"output"`` (sigmoid of the logits), ``"input"``,
   ``"target"`` (when ``y`` was given) and ``"t"``;
-- ``explorer.plotted``: the same numbers read back from the figure's artists
-  (memory and weightings restricted to ``explorer.locations``);
+- ``explorer.view.data``: what the page draws from (memory for ``explorer.locations``);
 - ``explorer.trace``: the whole :class:`~ntmlib.ntm.NTMTrace` (on the CPU);
-- ``explorer.gallery([t1, t2, ...])``: a static figure of several steps, for
-  pages without a running kernel.
+- ``explorer.gallery([t1, t2, ...])``: a static matplotlib figure of several steps.
 
 Typical use in a chapter::
 
