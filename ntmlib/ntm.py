@@ -63,12 +63,16 @@ class NTM(nn.Module):
         memory_init: ``"constant"`` (1e-6 everywhere, fastest to train per Collier &
             Beel 2018), ``"learned"`` (a bias, the paper's §4) or ``"random"`` (drawn
             once from N(0, 0.5^2) at construction and kept fixed).
+        fixed_gate, fixed_gamma: ablations (None: learned); a constant gate g (eq. 7)
+            or sharpening exponent gamma (eq. 9) for every head (see
+            :class:`~ntmlib.heads.HeadBank`). ``max_shift=0`` removes the shift.
     """
 
     def __init__(self, input_width: int, output_width: int, *, memory_size: int = 128, memory_width: int = 20,
                  num_read_heads: int = 1, num_write_heads: int = 1, controller: str = "lstm",
                  controller_size=100, max_shift: int = 1, shift_mode: str = "distribution",
-                 memory_init: str = "constant"):
+                 memory_init: str = "constant", fixed_gate: float | None = None,
+                 fixed_gamma: float | None = None):
         super().__init__()
         input_width, output_width, memory_size, memory_width = check_positive(
             input_width=input_width, output_width=output_width, memory_size=memory_size,
@@ -86,7 +90,7 @@ class NTM(nn.Module):
         self.controller = make_controller(controller, input_width + num_read_heads * memory_width, controller_size)
         self.controller_kind = controller
         self.heads = HeadBank(self.controller.output_size, memory_width, num_read_heads, num_write_heads,
-                              max_shift, shift_mode)
+                              max_shift, shift_mode, fixed_gate=fixed_gate, fixed_gamma=fixed_gamma)
         self.output = nn.Linear(self.controller.output_size + num_read_heads * memory_width, output_width)
 
         # Learned starting points of the dynamic state (paper §4).
