@@ -81,12 +81,7 @@ def draw_batches(task: Task, *, sequences: int, generator: torch.Generator, batc
                  device=None) -> list:
     """``sequences`` sequences of ``task`` from ``generator`` as a list of batches of at most
     ``batch_size`` (one length per batch, as the tasks draw them)."""
-    if isinstance(sequences, bool) or not isinstance(sequences, int) or sequences <= 0:
-        raise ValueError(f"sequences must be a positive integer, got {sequences!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    sizes = [batch_size] * (sequences // batch_size) + ([sequences % batch_size] if sequences % batch_size else [])
-    return [task.batch(size, generator, device) for size in sizes]
+    return [task.batch(size, generator, device) for size in _sizes(sequences, batch_size)]
 
 
 def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generator: torch.Generator,
@@ -101,8 +96,6 @@ def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generat
     The model runs in eval mode without gradients; its training flag is restored.
     """
     device = torch.device(device) if device is not None else next(model.parameters()).device
-    if isinstance(sequences, bool) or not isinstance(sequences, int) or sequences <= 0:
-        raise ValueError(f"sequences must be a positive integer, got {sequences!r}")
     # Draw and evaluate one batch at a time (a long case need not sit in memory at once).
     figures = [evaluate_batches(model, task.name, draw_batches(task, sequences=size, generator=generator,
                                                                batch_size=size, device=device))
@@ -111,8 +104,11 @@ def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generat
 
 
 def _sizes(sequences: int, batch_size: int) -> list[int]:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    """Batch sizes that add up to ``sequences`` (integers >= 1, NumPy's too: ValueError otherwise)."""
+    try:
+        sequences, batch_size = check_int("sequences", sequences, 1), check_int("batch_size", batch_size, 1)
+    except TypeError as error:
+        raise ValueError(str(error)) from None
     return [batch_size] * (sequences // batch_size) + ([sequences % batch_size] if sequences % batch_size else [])
 
 

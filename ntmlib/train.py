@@ -50,6 +50,7 @@ import csv
 import io
 import json
 import math
+import numbers
 import platform
 import random
 import re
@@ -180,8 +181,20 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
 
 
 def _check_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    # numbers.Integral: NumPy's integers count too (resolved() turns them into ints); bools do not.
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _plain(value):
+    """NumPy scalars (and tuples of them) as Python numbers, so that config.json can hold them."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    return value
 
 
 def _check_float(name, value, positive=True):
@@ -361,6 +374,10 @@ class TrainConfig:
         """A copy with every ``None`` default filled in (steps, lr, compile, checkpoint_every)."""
         self.validate()
         done = copy.deepcopy(self)
+        for item in fields(done):
+            setattr(done, item.name, _plain(getattr(done, item.name)))
+        done.model_overrides = {key: _plain(value) for key, value in done.model_overrides.items()}
+        done.task_kwargs = {key: _plain(value) for key, value in done.task_kwargs.items()}
         if done.steps is None:
             done.steps = DEFAULT_STEPS
         if done.lr is None:
