@@ -235,3 +235,17 @@ def test_a_target_reached_at_the_last_evaluation_is_reported(tmp_path, capsys):
     again = train(TrainConfig(steps=50, target_bit_errors=1e9, out=str(tmp_path), resume=True, **TINY))
     assert again.stopped == "target" and again.steps == 5
     assert "already below --target-bit-errors" in capsys.readouterr().err
+
+
+def test_the_checksum_tool_adds_missing_sidecars_and_reports_mismatches(tmp_path, capsys):
+    from helpers import load_tool
+
+    tool = load_tool("checksums")
+    path = tmp_path / "model.pt"
+    torch.save({"w": torch.zeros(2)}, path)
+    before = path.read_bytes()
+    assert tool.main([str(path)]) == 0 and "written" in capsys.readouterr().out
+    assert path.read_bytes() == before and ckpt.load_state_dict_file(path)["w"].shape == (2,)
+    assert tool.main([str(path)]) == 0 and "ok" in capsys.readouterr().out
+    flip_bytes(path, 10)
+    assert tool.main([str(path)]) == 1 and "MISMATCH" in capsys.readouterr().out
