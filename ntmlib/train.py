@@ -361,6 +361,8 @@ class TrainConfig:
             task = get_task(self.task, **self.task_kwargs)
         except (TypeError, ValueError) as error:
             raise type(error)(f"task_kwargs (--task-arg): {error}") from None
+        if self.select_on is not None:
+            case_task(task, self.select_on)  # ValueError naming the known cases
         if self.eval_case is not None and self.eval_case not in task.generalisation_cases():
             raise ValueError(f"unknown eval_case {self.eval_case!r} for {self.task}; expected one of "
                              f"{list(task.generalisation_cases())}")

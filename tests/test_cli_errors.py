@@ -51,6 +51,7 @@ TRAIN_CASES = [
     (["--momentum", "1.5"], r"momentum must be in \[0, 1\), got 1\.5"),
     (["--lr-drop", "0:0.5"], r"argument --lr-drop: expected STEP:FACTOR"),
     (["--eval-case", "L=99"], r"unknown eval_case 'L=99' for copy; expected one of"),
+    (["--select-on", "Q=3"], r"unknown case 'Q=3' for copy; expected one of"),
     (["--optimizer", "sgd"], r"argument --optimizer: invalid choice: 'sgd'"),
     (["--memory-init", "learned", "--arch", "lstm"], r"memory_init applies to the NTM architectures"),
     (["--task", "copyy"], r"argument --task: invalid choice: 'copyy'"),
@@ -120,7 +121,7 @@ EVALUATE_CASES = [
     (lambda d: (d / "model.pt").unlink(), [], r"no trained model: m/model.pt does not exist"),
     (None, ["--threads", "-1"], r"argument --threads: expected an integer >= 0, got '-1'"),
     (None, ["--sequences", "0"], r"argument --sequences: expected an integer >= 1, got '0'"),
-    (None, ["--case", "L=7"], r"unknown case\(s\) \['L=7'\] for copy; expected some of"),
+    (None, ["--case", "bogus"], r"unknown case 'bogus' for copy; expected one of \['L=10'"),
     (None, ["--task", "ngrams"], r"m holds a model for task 'copy', arch 'ntm-lstm', not 'ngrams'"),
     (None, ["--arch", "transformer"], r"unknown architecture 'transformer'; expected one of"),
 ]

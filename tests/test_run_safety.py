@@ -51,15 +51,23 @@ def flip_bytes(path, count=200):
 
 def test_a_second_run_on_the_same_out_refuses_and_the_first_finishes_intact(tmp_path):
     out = tmp_path / "run"
-    # A wall-time budget, so that the first run is still going when the second has started up.
+    # The second process imports torch first (seconds on a busy machine) and starts its run only
+    # once the first has written a checkpoint, well within the first one's 15 s budget.
+    go = tmp_path / "go"
+    second = subprocess.Popen(
+        [sys.executable, "-c", "import pathlib, sys, time; from ntmlib.train import main\n"
+         f"while not pathlib.Path({str(go)!r}).exists(): time.sleep(0.02)\n"
+         "sys.exit(main(sys.argv[1:]))", *CLI[3:], "--arch", "ntm-ff", "--steps", "60", "--out", str(out),
+         "--resume"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = subprocess.Popen(CLI + ["--steps", "100000", "--max-seconds", "15", "--out", str(out)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for(out / "checkpoint.pt", first)
-    second = subprocess.run(CLI + ["--arch", "ntm-ff", "--steps", "60", "--out", str(out), "--resume"],
-                            capture_output=True, text=True, timeout=120)
-    assert second.returncode == 2 and "Traceback" not in second.stderr
-    assert f"is in use by another training run (PID {first.pid}" in second.stderr
-    assert len(second.stderr.strip().splitlines()) == 1
+    go.touch()
+    _, refused = second.communicate(timeout=120)
+    assert first.poll() is None, "the first run ended before the second tried"
+    assert second.returncode == 2 and "Traceback" not in refused
+    assert f"is in use by another training run (PID {first.pid}" in refused
+    assert len(refused.strip().splitlines()) == 1
     _, errors = first.communicate(timeout=300)
     assert first.returncode == 0, errors
     model = zoo.load_dir(out)  # config.json and model.pt of the one run, checksum checked
