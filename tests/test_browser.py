@@ -274,8 +274,9 @@ WIDE_OUTPUTS_JS = """() => {
 # Output images: their displayed / natural width and where their file is.
 FIGURES_JS = """() => Array.from(document.querySelectorAll('div.cell_output img'))
   .filter(img => !img.closest('.widget-subarea'))
-  .map(img => ({src: new URL(img.src).pathname, natural: img.naturalWidth,
-                shown: img.getBoundingClientRect().width}))"""
+  .map((img, index) => ({index, src: new URL(img.src).pathname, natural: img.naturalWidth,
+                         shown: img.getBoundingClientRect().width,
+                         zoomable: img.classList.contains('ntm-zoomable')}))"""
 
 # Widget parts that are cut off: by their own box (readouts, labels), by a box around them
 # that hides overflow, or by the screen's edge; and controls drawn over one another.
@@ -352,6 +353,37 @@ def smallest_text_px(site: Path, src: str) -> float | None:
     return None if value is None else float(value)
 
 
+def enlarged_width(page, index: int) -> float:
+    """Click output figure `index`, measure it in the full-size overlay, close it (Escape)."""
+    page.locator("div.cell_output img:not(.widget-subarea img)").nth(index).click()
+    width = page.locator(".ntm-zoom img").evaluate("img => img.getBoundingClientRect().width")
+    page.keyboard.press("Escape")
+    assert page.locator(".ntm-zoom").count() == 0, "the full-size figure did not close on Escape"
+    return width
+
+
+def figure_text_problems(page, site: Path) -> list[str]:
+    """Figures whose smallest text is under MIN_TEXT_PX as shown in the column and, where the
+    column shrinks them, also as shown enlarged (click to enlarge)."""
+    problems = []
+    for figure in page.evaluate(FIGURES_JS):
+        px = smallest_text_px(site, figure["src"])
+        where = f"{figure['src']} ({figure['natural']} px wide, shown at {figure['shown']:.0f} px)"
+        if px is None:
+            problems.append(f"{where}: records no text size (not drawn through ntmlib.book.use_style)")
+            continue
+        if px * figure["shown"] / figure["natural"] >= MIN_TEXT_PX:
+            continue
+        if not figure["zoomable"]:
+            problems.append(f"{where}: smallest text {px * figure['shown'] / figure['natural']:.1f} px, "
+                            "and it does not enlarge")
+            continue
+        enlarged = px * enlarged_width(page, figure["index"]) / figure["natural"]
+        if enlarged < MIN_TEXT_PX:
+            problems.append(f"{where}: smallest text {enlarged:.1f} px even at full size")
+    return problems
+
+
 # --------------------------------------------------------------------------
 # Tests
 
@@ -423,17 +455,8 @@ def test_chapter_page(view, base_url, site, docname):
     wide = page.evaluate(WIDE_OUTPUTS_JS)
     assert not wide, "outputs wider than the text column:\n" + "\n".join(wide)
 
-    # Every figure's smallest text is readable as displayed.
-    small = []
-    for figure in page.evaluate(FIGURES_JS):
-        px = smallest_text_px(site, figure["src"])
-        if px is None:
-            small.append(f"{figure['src']}: records no text size (not drawn through ntmlib.book.use_style)")
-            continue
-        shown = px * figure["shown"] / figure["natural"]
-        if shown < MIN_TEXT_PX:
-            small.append(f"{figure['src']}: smallest text {shown:.1f} px ({px:.1f} px in the PNG, "
-                         f"{figure['natural']} px wide shown at {figure['shown']:.0f} px)")
+    # Every figure's smallest text is readable as displayed, in the column or enlarged.
+    small = figure_text_problems(page, site)
     assert not small, f"figure text under {MIN_TEXT_PX} px at 1280 px:\n" + "\n".join(small)
 
     finish(page, watch, docname, "1280")
