@@ -21,8 +21,8 @@ from typing import Any
 
 import matplotlib as mpl
 
-__all__ = ["COLORS", "SMALLEST_TEXT_KEY", "Source", "figure_png", "show", "smallest_text_pt", "source_of", "style_rc",
-           "use_style"]
+__all__ = ["COLORS", "SMALLEST_TEXT_KEY", "Source", "figure_png", "record_text_size_in_pngs", "show",
+           "smallest_text_pt", "source_of", "style_rc", "use_style"]
 
 # The book's named colours (the seaborn "colorblind" palette). ntmlib.plots.BOOK_COLORS is
 # used where it exists, so chapters 1-5 agree; these are the same values.
@@ -162,7 +162,7 @@ def use_style(**overrides: Any) -> None:
 
     plt.get_backend()  # settle the (inline) backend first, so it cannot undo the style
     mpl.rcParams.update(style_rc(**overrides))
-    _record_text_size_in_pngs()
+    record_text_size_in_pngs()
 
 
 #: The PNG text chunk (tEXt keyword) in which a chapter's figures record their smallest text.
@@ -202,7 +202,7 @@ def figure_png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def _record_text_size_in_pngs() -> None:
+def record_text_size_in_pngs() -> None:
     """In IPython, show figures as :func:`figure_png` (outside IPython: nothing to do)."""
     try:
         from IPython import get_ipython

@@ -122,6 +122,9 @@ class book_style:
         plt.get_backend()
         self._saved = dict(mpl.rcParams.copy())
         mpl.rcParams.update(book_rc(**overrides))
+        from .book import record_text_size_in_pngs
+
+        record_text_size_in_pngs()  # for the browser test's check of figure text sizes
 
     def __enter__(self) -> "book_style":
         return self

@@ -262,7 +262,7 @@ WIDE_OUTPUTS_JS = """() => {
     out.querySelectorAll(':scope > .output, :scope > .output pre, :scope > .output table').forEach(el => {
       if (el.closest('.widget-subarea')) return;
       const r = el.getBoundingClientRect();
-      const hidden = el.scrollWidth - el.clientWidth;
+      const hidden = el.tagName === 'TABLE' ? 0 : el.scrollWidth - el.clientWidth;  // a table's own box is its width
       if (r.right > column.right + 1 || hidden > 1)
         bad.push(`output ${i} (${el.tagName.toLowerCase()}): ${Math.round(Math.max(r.width, el.scrollWidth))}`
                  + ` px in a ${Math.round(column.width)} px column`);
