@@ -7,27 +7,56 @@
    every notebook that Sphinx reads; this makes Sphinx read every chapter on
    every build (the equivalent of `jupyter-book build --all`, without losing the
    rest of the cache).
-2. The browser assets the pages load (require.js, the widget manager, MathJax)
+2. Figures are numbered per chapter, "Figure 7.2" for the second figure of the
+   chapter titled "7. Copy", so that the book's numbers never look like the
+   paper's (which the chapters always call "paper Fig. N"). Sphinx on its own
+   numbers figures across the whole book when the table of contents is not
+   numbered; we renumber after it, from the number in each chapter's title.
+3. The browser assets the pages load (require.js, the widget manager, MathJax)
    are fetched, pinned and checksummed, into site/npm/ before the build
    (tools/fetch_assets.py), so the site reads offline.
-3. Widget front-end modules named in the `ntm_widget_modules` config value
+4. Widget front-end modules named in the `ntm_widget_modules` config value
    ({module name: file, relative to the book's root}) are copied to
    _static/widgets/<module name>.js, where the page's require.js finds them.
-4. An inline script registered while the documents are read (sphinx-thebe's
+5. An inline script registered while the documents are read (sphinx-thebe's
    `const THEBE_JS_URL = ...`) is written into each page once, not twice.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sphinx.util.fileutil import copy_asset_file
 
 import fetch_assets
 
+_CHAPTER_NUMBER = re.compile(r"\s*(\d+)\.\s")
+
 
 def _every_document(app, env, added, changed, removed):
     return sorted(set(env.found_docs) - set(added) - set(changed) - set(removed))
+
+
+def chapter_number(title: str) -> int | None:
+    """7 for a chapter titled "7. Copy"; None for a title without a number."""
+    found = _CHAPTER_NUMBER.match(title)
+    return int(found.group(1)) if found else None
+
+
+def _number_per_chapter(app, env):
+    """Runs after Sphinx's own numbering: (7, k) for the k-th figure of chapter 7."""
+    renumbered = []
+    for docname, by_type in env.toc_fignumbers.items():
+        title = env.titles.get(docname)
+        chapter = chapter_number(title.astext()) if title is not None else None
+        if chapter is None:
+            continue
+        for numbers in by_type.values():
+            in_order = sorted(numbers, key=numbers.get)
+            numbers.update({ident: (chapter, k) for k, ident in enumerate(in_order, start=1)})
+        renumbered.append(docname)
+    return renumbered
 
 
 def _fetch_assets(app, config):
@@ -63,6 +92,7 @@ def setup(app):
     app.add_config_value("ntm_widget_modules", {}, "html", types=[dict])
     app.connect("config-inited", _fetch_assets)
     app.connect("env-get-outdated", _every_document)
+    app.connect("env-get-updated", _number_per_chapter, priority=900)  # after Sphinx's numbering (500)
     app.connect("html-page-context", _scripts_once, priority=900)
     app.connect("build-finished", _copy_widget_modules)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
