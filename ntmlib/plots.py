@@ -495,7 +495,7 @@ def plot_encoding(batch, index: int = 0, *, task=None, title: str | None = None,
     # Non-binary inputs (repeat count, priority): write the value into the cell.
     cells = list(zip(*np.nonzero((np.abs(x) > 1e-6) & (np.abs(x - 1) > 1e-6))))
     cell_inches = figsize[0] * 0.8 / max(length, 1)
-    fmt, size = (".2g", 7) if len(cells) <= 6 or cell_inches > 0.45 else (".1f", 6)
+    fmt, size = (".2g", 7) if len(cells) <= 6 or cell_inches > 0.45 else (".1f", 7)
     for t, c in cells:
         axes[0].text(t, c, format(x[t, c], fmt), ha="center", va="center", fontsize=size, color="#d55e00",
                      fontweight="bold", clip_on=True)
