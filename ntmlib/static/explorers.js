@@ -408,9 +408,10 @@ KINDS.replay = {
     x.title = h("div", "ntm-title");
     x.el.insertBefore(x.title, x.root);
     const top = { height: 150, basis: 240 };
+    const rowsHeight = Math.min(520, Math.max(220, 4 * x.L)); // every memory row at least 4 px when it can
     x.panels = {
       inputs: new Panel(x.root, top), write: new Panel(x.root, top), read: new Panel(x.root, top),
-      memory: new Panel(x.root, { height: 220, basis: 240 }), bars: new Panel(x.root, { height: 220, basis: 150 }),
+      memory: new Panel(x.root, { height: rowsHeight, basis: 240 }), bars: new Panel(x.root, { height: rowsHeight, basis: 150 }),
       erase: new Panel(x.root, { height: 46, basis: 240 }), add: new Panel(x.root, { height: 46, basis: 240 }),
       readv: new Panel(x.root, { height: 46, basis: 240 }), output: new Panel(x.root, { height: 70, basis: 240 }),
     };
