@@ -84,3 +84,21 @@ def test_ablation_summary_and_table(tmp_path):
     assert "| before the fine-tune | 9.00 |" in text
     assert "| fine-tuned, lambda 1 | 2.00 (1.00 to 3.00) |" in text and "| fine-tuned, lambda 0 | 22.00 (11.00 to 33.00) |" in text
     assert "seeds [1, 2, 3]" in text
+
+
+def test_the_shipped_fine_tune_generalises_as_recorded_and_its_base_did_not():
+    from ntmlib.evaluate import evaluate_task
+    from ntmlib.tasks.repeat_copy import RepeatCopyTask
+
+    recorded = {row["case"]: row for row in json.loads((zoo.model_dir("repeat-copy", "ntm-lstm") / "results.json").read_text())}
+    assert recorded["L=20,R=10"]["bit_errors"] < 1  # the target, as data/RESULTS.md reports it
+    info = zoo.info("repeat-copy", "ntm-lstm")
+    assert info["train_config"]["write_focus"] > 0 and info["sequences"] > info["base"]["sequences"]
+    generator = torch.Generator().manual_seed(20261201)  # fresh sequences, not the recorded ones
+    long_case = RepeatCopyTask(20, 20, 10, 10)
+    tuned = evaluate_task(zoo.load("repeat-copy", "ntm-lstm"), long_case, sequences=16, generator=generator, batch_size=16)
+    generator.manual_seed(20261201)
+    base = evaluate_task(zoo.load_dir(zoo.model_dir("repeat-copy", "ntm-lstm") / "base"), long_case, sequences=16,
+                         generator=generator, batch_size=16)
+    assert tuned["bit_errors"] <= 3 * recorded["L=20,R=10"]["bit_errors"] + 1.0, tuned
+    assert base["bit_errors"] > 10 * max(tuned["bit_errors"], 1.0), (base, tuned)

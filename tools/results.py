@@ -3,6 +3,7 @@ generalisation cases (ntmlib.evaluate), beside the paper's figures and our targe
 
     python tools/results.py            # all models in data/ (a few minutes on 2 cores)
     python tools/results.py --only repeat-copy/ntm-lstm   # re-evaluate one; the others from their results.json
+    python tools/results.py --cached   # re-evaluate nothing (e.g. after tools/write_focus.py)
 
 Each row is reproduced by ``python -m ntmlib.evaluate --task T --arch A --sequences S``
 with S as stated in the file (seed 0).
@@ -152,6 +153,8 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="append", default=None, metavar="TASK/ARCH",
                         help="re-evaluate only these models (repeatable); the others' rows come from the "
                              "results.json an earlier run wrote beside them")
+    parser.add_argument("--cached", action="store_true",
+                        help="re-evaluate nothing: every row from results.json (e.g. after a new ablation.json)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     lines = ["# Results of the model zoo", "",
@@ -170,7 +173,7 @@ def main(argv=None) -> int:
                 lines.append(f"| {arch} | not trained | | | |")
                 continue
             recorded = zoo.model_dir(task, arch) / "results.json"
-            if args.only is not None and f"{task}/{arch}" not in args.only and recorded.exists():
+            if (args.cached or args.only is not None and f"{task}/{arch}" not in args.only) and recorded.exists():
                 rows = json.loads(recorded.read_text())
             else:
                 rows = evaluate(model, task, sequences=SEQUENCES.get(task, DEFAULT_SEQUENCES), seed=0,

@@ -116,7 +116,10 @@ def ship_fine_tune(base: Path, tuned: Path, dest: Path) -> None:
         writer = csv.DictWriter(handle, columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    from ntmlib.checkpoint import write_checksum
+
     shutil.copyfile(tuned / "model.pt", dest / "model.pt")
+    write_checksum(dest / "model.pt")
     second["fine_tune"] = {key: second[key] for key in ("train_config", "steps", "sequences", "wall_seconds", "best")}
     second["base"] = {key: first[key] for key in ("train_config", "steps", "sequences", "wall_seconds", "best")}
     second.update({key: first[key] + second[key] for key in ("steps", "sequences")},
