@@ -111,7 +111,8 @@ def main(argv=None) -> int:
     steps, _, recipe = train_zoo.FINE_TUNES[TASK, ARCH]
     data = {"command": "python tools/write_focus.py", "task": TASK, "arch": ARCH,
             "settings": {"steps": steps, "recipe": recipe + train_zoo.FINE_TUNE_ARGS, "cases": list(CASES),
-                         "sequences_per_case": SEQUENCES, "evaluation_seed": 0},
+                         "sequences_per_case": SEQUENCES, "batch_size": BATCH_SIZE,
+                         "evaluation_seed": 0},
             "base": {"sequences": json.loads((base_dir / "config.json").read_text())["sequences"],
                      "figures": figures(base_dir)},
             "runs": runs, "summary": summary(runs)}
