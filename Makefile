@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: book test browser-deps zoo results beyond ablations bench bench-explorers clean
+.PHONY: book test browser-deps zoo results write-focus beyond ablations bench bench-explorers clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ zoo: $(STAMP)
 ## Re-evaluate the zoo into data/RESULTS.md (a few minutes).
 results: $(STAMP)
 	$(PY) tools/results.py
+
+## The write-focus ablation of chapter 8 into data/repeat-copy/ablation.json (resumable).
+write-focus: $(STAMP)
+	$(PY) tools/write_focus.py
 
 ## Regenerate data/beyond/ for chapter 12 (resumable; only missing results are measured).
 beyond: $(STAMP)
