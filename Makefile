@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: book test browser-deps zoo results beyond bench clean
+.PHONY: book test browser-deps zoo results beyond ablations bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ results: $(STAMP)
 ## Regenerate data/beyond/ for chapter 12 (resumable; only missing results are measured).
 beyond: $(STAMP)
 	$(PY) tools/beyond.py $(BEYOND_ARGS)
+
+## Retrain the copy ablations (fixed gamma, fixed gate, no shift) into data/ablations/ for
+## chapter 12 (about 15 min on one thread; resumable; runs under runs/ablations).
+ablations: $(STAMP)
+	nice -n 19 $(PY) tools/ablations.py $(ABLATION_ARGS)
 
 ## Throughput and time-to-converge benchmark (prints figures).
 bench: $(STAMP)

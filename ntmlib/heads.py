@@ -18,8 +18,26 @@ import torch.nn.functional as F
 from torch import nn
 
 from .addressing import scalar_shift_distribution
+from .validation import check_choice, check_int, check_positive
 
 SHIFT_MODES = ("distribution", "scalar")
+
+
+def check_head_counts(num_read, num_write) -> tuple[int, int]:
+    """Head counts as ints: integers >= 0 (not bools), at least one head in all."""
+    num_read, num_write = check_int("num_read_heads", num_read, 0), check_int("num_write_heads", num_write, 0)
+    if num_read + num_write == 0:
+        raise ValueError("need at least one head: num_read_heads and num_write_heads are both 0")
+    return num_read, num_write
+
+
+def _check_fixed(name: str, value, low: float, high: float) -> float | None:
+    """None (learned) or a number in [low, high]; ValueError otherwise (NaN included)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ValueError(f"{name} must be None (learned) or a number in [{low}, {high}], got {value!r}")
+    return float(value)
 
 
 class HeadParameters(NamedTuple):
@@ -40,23 +58,38 @@ class HeadBank(nn.Module):
     ``forward(controller_output)`` returns :class:`HeadParameters`. With
     ``shift_mode="scalar"`` each head emits one number x = k tanh(raw) in [-k, k],
     read as the paper's width-one uniform shift (§3.3.2).
+
+    Ablations: ``fixed_gate`` or ``fixed_gamma`` (None: learned) replaces the gate g
+    or the sharpening exponent gamma of every head by a constant, and the projection
+    stops emitting it; ``fixed_gate=1.0`` is content addressing without interpolation
+    (eq. 7), ``fixed_gamma=1.0`` is no sharpening (eq. 9). ``max_shift=0`` removes
+    the shift (eq. 8 becomes the identity).
     """
 
     def __init__(self, controller_size: int, memory_width: int, num_read: int, num_write: int,
-                 max_shift: int = 1, shift_mode: str = "distribution"):
+                 max_shift: int = 1, shift_mode: str = "distribution", fixed_gate: float | None = None,
+                 fixed_gamma: float | None = None):
         super().__init__()
-        if num_read < 0 or num_write < 0 or num_read + num_write == 0:
-            raise ValueError(f"need at least one head and no negative counts, got {num_read} read and {num_write} write")
-        if shift_mode not in SHIFT_MODES:
-            raise ValueError(f"unknown shift_mode {shift_mode!r}; expected one of {SHIFT_MODES}")
+        num_read, num_write = check_head_counts(num_read, num_write)
+        controller_size, memory_width = check_positive(controller_size=controller_size,
+                                                       memory_width=memory_width).values()
+        max_shift = check_int("max_shift", max_shift, 0)
+        check_choice("shift_mode", shift_mode, SHIFT_MODES)
+        self.fixed_gate = _check_fixed("fixed_gate", fixed_gate, 0.0, 1.0)
+        self.fixed_gamma = _check_fixed("fixed_gamma", fixed_gamma, 1.0, float("inf"))
         self.num_read, self.num_write = num_read, num_write
         self.memory_width, self.max_shift, self.shift_mode = memory_width, max_shift, shift_mode
         shift_width = 2 * max_shift + 1 if shift_mode == "distribution" else 1
-        # Per head: key (M), beta, gate, shift, gamma.
-        self.addressing_sizes = (memory_width, 1, 1, shift_width, 1)
+        # Per head: key (M), beta, gate, shift, gamma (a fixed gate or gamma takes no outputs).
+        self.addressing_sizes = (memory_width, 1, int(fixed_gate is None), shift_width, int(fixed_gamma is None))
         self.addressing_width = sum(self.addressing_sizes)
         heads = num_read + num_write
         self.projection = nn.Linear(controller_size, heads * self.addressing_width + 2 * num_write * memory_width)
+
+    def extra_repr(self) -> str:
+        fixed = [f"{name}={getattr(self, name)}" for name in ("fixed_gate", "fixed_gamma") if getattr(self, name) is not None]
+        return ", ".join([f"read={self.num_read}, write={self.num_write}, max_shift={self.max_shift}",
+                          f"shift_mode={self.shift_mode!r}", *fixed])
 
     @property
     def num_heads(self) -> int:
@@ -75,9 +108,9 @@ class HeadBank(nn.Module):
         return HeadParameters(
             key=key,
             beta=F.softplus(beta.squeeze(-1)),
-            gate=torch.sigmoid(gate.squeeze(-1)),
+            gate=torch.sigmoid(gate.squeeze(-1)) if self.fixed_gate is None else beta.new_full((batch, heads), self.fixed_gate),
             shift=shift,
-            gamma=1 + F.softplus(gamma.squeeze(-1)),
+            gamma=1 + F.softplus(gamma.squeeze(-1)) if self.fixed_gamma is None else beta.new_full((batch, heads), self.fixed_gamma),
             erase=torch.sigmoid(erase),
             add=add,
         )

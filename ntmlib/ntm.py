@@ -20,10 +20,10 @@ import torch
 from torch import nn
 
 from . import addressing
-from .controllers import make_controller
-from .heads import HeadBank
+from .controllers import CONTROLLER_KINDS, make_controller
+from .heads import HeadBank, check_head_counts
 from .memory import read, write
-from .validation import check_positive, check_sequence_input
+from .validation import check_choice, check_int, check_positive, check_sequence_input
 
 MEMORY_INITS = ("constant", "learned", "random")
 
@@ -63,18 +63,25 @@ class NTM(nn.Module):
         memory_init: ``"constant"`` (1e-6 everywhere, fastest to train per Collier &
             Beel 2018), ``"learned"`` (a bias, the paper's §4) or ``"random"`` (drawn
             once from N(0, 0.5^2) at construction and kept fixed).
+        fixed_gate, fixed_gamma: ablations (None: learned); a constant gate g (eq. 7)
+            or sharpening exponent gamma (eq. 9) for every head (see
+            :class:`~ntmlib.heads.HeadBank`). ``max_shift=0`` removes the shift.
     """
 
     def __init__(self, input_width: int, output_width: int, *, memory_size: int = 128, memory_width: int = 20,
                  num_read_heads: int = 1, num_write_heads: int = 1, controller: str = "lstm",
                  controller_size=100, max_shift: int = 1, shift_mode: str = "distribution",
-                 memory_init: str = "constant"):
+                 memory_init: str = "constant", fixed_gate: float | None = None,
+                 fixed_gamma: float | None = None):
         super().__init__()
-        check_positive(input_width=input_width, output_width=output_width, memory_size=memory_size,
-                       memory_width=memory_width)
-        if memory_init not in MEMORY_INITS:
-            raise ValueError(f"unknown memory_init {memory_init!r}; expected one of {MEMORY_INITS}")
-        if not isinstance(max_shift, int) or max_shift < 0 or 2 * max_shift + 1 > memory_size:
+        input_width, output_width, memory_size, memory_width = check_positive(
+            input_width=input_width, output_width=output_width, memory_size=memory_size,
+            memory_width=memory_width).values()
+        num_read_heads, num_write_heads = check_head_counts(num_read_heads, num_write_heads)
+        check_choice("controller kind", controller, CONTROLLER_KINDS)
+        check_choice("memory_init", memory_init, MEMORY_INITS)
+        max_shift = check_int("max_shift", max_shift, 0)
+        if 2 * max_shift + 1 > memory_size:
             raise ValueError(f"max_shift must be an integer with 0 <= 2*max_shift+1 <= memory_size={memory_size}, got {max_shift!r}")
         self.input_width, self.output_width = input_width, output_width
         self.memory_size, self.memory_width = memory_size, memory_width
@@ -83,7 +90,7 @@ class NTM(nn.Module):
         self.controller = make_controller(controller, input_width + num_read_heads * memory_width, controller_size)
         self.controller_kind = controller
         self.heads = HeadBank(self.controller.output_size, memory_width, num_read_heads, num_write_heads,
-                              max_shift, shift_mode)
+                              max_shift, shift_mode, fixed_gate=fixed_gate, fixed_gamma=fixed_gamma)
         self.output = nn.Linear(self.controller.output_size + num_read_heads * memory_width, output_width)
 
         # Learned starting points of the dynamic state (paper §4).
@@ -149,8 +156,8 @@ class NTM(nn.Module):
             self._step = step
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits ``(B, T, output_width)`` for inputs ``(B, T, input_width)``."""
-        check_sequence_input(x, self.input_width)
+        """Logits ``(B, T, output_width)`` for inputs ``(B, T, input_width)`` in the model's dtype."""
+        check_sequence_input(x, self.input_width, self.output.weight.dtype)
         state = self.initial_state(x.shape[0])
         outputs = []
         # Time-major and contiguous: every step's input has the same strides whatever T
@@ -163,7 +170,7 @@ class NTM(nn.Module):
     @torch.no_grad()
     def trace(self, x: torch.Tensor) -> NTMTrace:
         """Run without gradients and record every step's heads and memory (for figures)."""
-        check_sequence_input(x, self.input_width)
+        check_sequence_input(x, self.input_width, self.output.weight.dtype)
         state = self.initial_state(x.shape[0])
         steps = []
         for x_t in x.unbind(1):
