@@ -54,7 +54,9 @@ DEFINITIONS = {
     ("10_ngrams", "400 bits"),
     ("10_ngrams", "50 sequences"),
     ("10_ngrams", "1000 bits"),
-    ("10_ngrams", "100%"),                 # a hypothetical share in "how to read these numbers"
+    ("10_ngrams", "100%"),
+    ("10_ngrams", "111 bits"),             # exercise 2's solution: 200 x E[H(p)], analytic
+    ("10_ngrams", "1 bit"),                # the entropy of a fair coin                 # a hypothetical share in "how to read these numbers"
     ("11_priority_sort", "128 target bits"),
     ("11_priority_sort", "128 bits"),
     ("11_priority_sort", "500 fresh sequences"),
