@@ -18,6 +18,7 @@ and the same on every machine (data is drawn on the CPU, docs/tasks.md).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import sys
@@ -31,7 +32,7 @@ from .metrics import bit_errors_per_sequence, cost_bits_per_sequence
 from .tasks import NGRAMS_VALIDATION_SIZE, Task, get_task, optimal_cost_bits
 from .validation import check_int, torch_threads
 
-__all__ = ["evaluate", "evaluate_task", "evaluate_batches", "draw_batches", "evaluation_cases", "format_rows", "main", "case_generator",
+__all__ = ["evaluate", "evaluate_task", "evaluate_batches", "draw_batches", "evaluation_cases", "case_task", "format_rows", "main", "case_generator",
            "DEFAULT_SEQUENCES"]
 
 #: Sequences per case unless told otherwise (N-grams: the paper's 1000-sequence validation set).
@@ -51,6 +52,29 @@ def evaluation_cases(task_name: str, **task_kwargs) -> dict[str, Task]:
     cases = {"training": task}
     cases.update((name, case) for name, case in task.generalisation_cases().items() if name != "training")
     return cases
+
+
+#: Letters of a case name and the task fields they fix: "L=15,R=8" is length 15, 8 repeats.
+CASE_FIELDS = {"L": "length", "R": "repeats", "K": "items"}
+
+
+def case_task(task: Task, name: str) -> Task:
+    """The task of case ``name``: one of ``task.generalisation_cases()``, or a case named
+    like them, e.g. "L=15,R=8" (repeat copy), "L=60" (copy), "K=9" (associative recall),
+    each letter fixing one of the task's ranges (fields not named keep ``task``'s)."""
+    known = task.generalisation_cases()
+    if name in known:
+        return known[name]
+    changes = {}
+    for part in str(name).split(","):
+        letter, _, value = part.strip().partition("=")
+        field = CASE_FIELDS.get(letter)
+        if field is None or not hasattr(task, f"min_{field}") or not value.isdigit():
+            letters = [k for k, v in CASE_FIELDS.items() if hasattr(task, f"min_{v}")]
+            raise ValueError(f"unknown case {name!r} for {task.name}; expected one of {list(known)} or "
+                             f"comma-separated LETTER=N with LETTER in {letters}")
+        changes[f"min_{field}"] = changes[f"max_{field}"] = int(value)
+    return dataclasses.replace(task, **changes)
 
 
 def draw_batches(task: Task, *, sequences: int, generator: torch.Generator, batch_size: int = 50,
@@ -172,10 +196,9 @@ def evaluate(model: torch.nn.Module, task_name: str, *, sequences: int | None = 
 def _evaluate_cases(model, task_name, sequences, seed, batch_size, cases, device, task_kwargs) -> list[dict]:
     all_cases = evaluation_cases(task_name, **(task_kwargs or {}))
     if cases is not None:
-        unknown = [name for name in cases if name not in all_cases]
-        if unknown:
-            raise ValueError(f"unknown case(s) {unknown} for {task_name}; expected some of {list(all_cases)}")
-        selected = {name: all_cases[name] for name in cases}
+        # Cases beyond the reported ones are named like them (case_task), e.g. "L=15,R=8".
+        selected = {name: all_cases[name] if name in all_cases else case_task(all_cases["training"], name)
+                    for name in cases}
     else:
         selected = all_cases
     if sequences is None:

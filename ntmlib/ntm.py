@@ -49,6 +49,17 @@ class NTMTrace:
     shift: torch.Tensor  # (B, T, H, 2k+1)
 
 
+def write_focus_penalty(add: torch.Tensor, write_weightings: torch.Tensor) -> torch.Tensor:
+    """How much a step writes without focus: ``sum_heads ||a|| * (1 - max_i w(i))``, ``(B,)``.
+
+    ``add`` ``(B, W, M)``, ``write_weightings`` ``(B, W, N)``. Zero for a write focused
+    on one location (max w = 1) or one that adds nothing (a = 0); largest for a strong
+    add vector spread evenly over the memory. It knows nothing of any task: a penalty on
+    blurred writes, our addition to the paper's training (chapter 8 measures why).
+    """
+    return (add.norm(dim=-1) * (1 - write_weightings.max(dim=-1).values)).sum(dim=-1)
+
+
 class NTM(nn.Module):
     """A Neural Turing Machine over sequences ``(B, T, input_width)``.
 
@@ -155,17 +166,25 @@ class NTM(nn.Module):
         finally:
             self._step = step
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits ``(B, T, output_width)`` for inputs ``(B, T, input_width)`` in the model's dtype."""
+    def forward(self, x: torch.Tensor, *, write_focus: bool = False):
+        """Logits ``(B, T, output_width)`` for inputs ``(B, T, input_width)`` in the model's dtype.
+
+        With ``write_focus=True`` returns ``(logits, focus)``: ``focus`` ``(B,)`` is
+        :func:`write_focus_penalty` averaged over the time steps (the regulariser of
+        ``TrainConfig.write_focus``).
+        """
         check_sequence_input(x, self.input_width, self.output.weight.dtype)
         state = self.initial_state(x.shape[0])
-        outputs = []
+        outputs, penalties = [], []
         # Time-major and contiguous: every step's input has the same strides whatever T
         # is, so a compiled step is not recompiled for each sequence length.
         for x_t in x.transpose(0, 1).contiguous().unbind(0):
-            logits, state, _ = self._step(x_t, state)
+            logits, state, p = self._step(x_t, state)
             outputs.append(logits)
-        return torch.stack(outputs, dim=1)
+            if write_focus:
+                penalties.append(write_focus_penalty(p.add, state[1][:, self.num_read_heads:]))
+        logits = torch.stack(outputs, dim=1)
+        return (logits, torch.stack(penalties, dim=1).mean(dim=1)) if write_focus else logits
 
     @torch.no_grad()
     def trace(self, x: torch.Tensor) -> NTMTrace:

@@ -64,7 +64,7 @@ from torch import nn
 from . import checkpoint as ckpt
 from . import cli, runguard
 from .config import ARCHITECTURES, PAPER, TASK_NAMES, build_model, check_names, count_parameters, model_kwargs
-from .evaluate import draw_batches, evaluate_batches, evaluate_task
+from .evaluate import case_task, draw_batches, evaluate_batches, evaluate_task
 from .metrics import bit_errors, cost_bits
 from .ntm import MEMORY_INITS
 from .tasks import get_task
@@ -86,7 +86,8 @@ COMPILE_BY_DEFAULT = True
 # Fields that decide the trajectory of a run: a resumed run must agree on all of them.
 _IDENTITY_FIELDS = ("task", "arch", "batch_size", "lr", "optimizer", "momentum", "alpha", "eps", "centered",
                     "clip", "seed", "memory_init", "model_overrides", "task_kwargs", "eval_every",
-                    "eval_sequences", "eval_batch_size", "eval_case", "eval_fresh")
+                    "eval_sequences", "eval_batch_size", "eval_case", "eval_fresh", "write_focus",
+                    "init_from", "select_on")
 
 
 class TrainingDiverged(RuntimeError):
@@ -232,6 +233,16 @@ class TrainConfig:
     evaluations are comparable and the best model is not chosen by a lucky draw of
     short sequences; ``eval_fresh=True`` draws new sequences for every evaluation.
 
+    Our additions (all off by default): ``write_focus`` (lambda >= 0: adds lambda times
+    the mean over time steps of :func:`~ntmlib.ntm.write_focus_penalty`, the add vector's
+    norm times one minus the write weighting's peak, to the cost; NTMs only);
+    ``init_from`` (a directory with ``model.pt`` and ``config.json`` of the same task,
+    architecture and model arguments: the run starts from those weights, a fine-tune);
+    ``select_on`` (a case such as "L=15,R=8", see :func:`~ntmlib.evaluate.case_task`:
+    every evaluation also measures ``eval_sequences`` held-out sequences of that case,
+    columns ``select_cost_bits``/``select_bit_errors``, and the best model is the one
+    with the lowest ``select_cost_bits`` instead of ``eval_cost_bits``).
+
     Stopping: ``steps``; ``target_bit_errors`` (stop once an evaluation is below it);
     ``max_seconds`` (total wall time of the run, resumed parts included, each part's
     one-off compile excluded). ``steps`` too is a total: a resume trains up to it.
@@ -277,6 +288,9 @@ class TrainConfig:
     progress: bool = True
     max_bad_steps: int = 10
     max_rollbacks: int = 3
+    write_focus: float = 0.0
+    init_from: str | None = None
+    select_on: str | None = None
 
     def validate(self) -> "TrainConfig":
         """Raise ValueError for anything that cannot run; returns self."""
@@ -313,6 +327,10 @@ class TrainConfig:
         if not isinstance(self.model_overrides, dict) or not isinstance(self.task_kwargs, dict):
             raise ValueError("model_overrides and task_kwargs must be dicts")
         resolve_device(self.device)
+        _check_float("write_focus", self.write_focus, positive=False)
+        if self.write_focus < 0 or (self.write_focus and self.arch == "lstm"):
+            raise ValueError(f"write_focus must be >= 0 and applies to the NTMs (ntm-lstm, ntm-ff), "
+                             f"got {self.write_focus!r} for {self.arch}")
         if self.resume and self.out is None:
             raise ValueError("resume needs an out directory (the one holding checkpoint.pt)")
         if self.out is not None and Path(self.out).exists() and not Path(self.out).is_dir():
@@ -465,6 +483,8 @@ class _Run:
         random.seed(config.seed)
         self.model_arguments = config.model_arguments()
         self.model = build_model(config.task, config.arch, **self.model_arguments).to(device)
+        if config.init_from is not None:
+            self.model.load_state_dict(_initial_weights(config, self.model_arguments))
         self.optimizer = make_optimizer(config, self.model.parameters())
         self.data_generator = torch.Generator().manual_seed(_stream_seed(config.seed, "train"))
         self.eval_generator = torch.Generator().manual_seed(_stream_seed(config.seed, "eval"))
@@ -472,6 +492,11 @@ class _Run:
         # stream), the same for every evaluation of the run unless eval_fresh.
         self.eval_batches = None if config.eval_fresh else draw_batches(
             self.eval_task, sequences=config.eval_sequences, generator=self.eval_generator,
+            batch_size=config.eval_batch_size, device=device)
+        # The held-out case that picks the best model (select_on): a fixed set of its own stream.
+        self.select_batches = None if config.select_on is None else draw_batches(
+            case_task(self.task, config.select_on), sequences=config.eval_sequences,
+            generator=torch.Generator().manual_seed(_stream_seed(config.seed, "select")),
             batch_size=config.eval_batch_size, device=device)
         self.step = 0
         self.sequences = 0
@@ -536,6 +561,33 @@ class _Run:
             group["lr"] = self.current_lr()
 
 
+def _initial_weights(config: TrainConfig, model_arguments: dict) -> dict:
+    """The weights in ``config.init_from``, checked to fit the model being trained."""
+    directory = Path(config.init_from)
+    try:
+        saved = json.loads((directory / "config.json").read_text())
+        weights = ckpt.load_state_dict_file(directory / "model.pt")
+    except (OSError, ValueError, ckpt.CheckpointError) as error:
+        raise ValueError(f"init_from {str(directory)!r} must be a directory with model.pt and config.json "
+                         f"(a trained model's): {error}") from None
+    ours = {"task": config.task, "arch": config.arch, "model_kwargs": _jsonish(model_arguments)}
+    theirs = {key: saved.get(key) for key in ours}
+    if theirs != ours:
+        raise ValueError(f"init_from {str(directory)!r} holds a different model: {theirs}, expected {ours}")
+    return weights
+
+
+def _losses(model: nn.Module, config: TrainConfig, x, y, mask):
+    """(logits, the loss to minimise, the cost in bits); the loss adds the write-focus term."""
+    if not config.write_focus:
+        logits = model(x)
+        cost = cost_bits(logits, y, mask)
+        return logits, cost, cost
+    logits, focus = model(x, write_focus=True)
+    cost = cost_bits(logits, y, mask)
+    return logits, cost + config.write_focus * focus.mean(), cost
+
+
 def _check_resume_compatible(saved: dict, config: TrainConfig, path: Path, step: int) -> None:
     defaults = TrainConfig()  # a setting newer than the checkpoint had its default value then
     drops = saved.get("lr_drops", defaults.lr_drops)
@@ -578,6 +630,9 @@ def _evaluate(run: _Run) -> dict:
     }
     if "optimal_cost_bits" in figures:
         row["eval_optimal_cost_bits"] = figures["optimal_cost_bits"]
+    if run.select_batches is not None:
+        held_out = evaluate_batches(run.model, run.task.name, run.select_batches)
+        row["select_cost_bits"], row["select_bit_errors"] = held_out["cost_bits"], held_out["bit_errors"]
     run.accumulated = {"cost": 0.0, "errors": 0.0, "count": 0}
     return row
 
@@ -670,8 +725,9 @@ def _train(config: TrainConfig, on_eval, interrupt: runguard.InterruptRequest) -
 
     def record(row: dict) -> None:
         run.curve.append(row)
-        improved = run.best is None or row["eval_cost_bits"] < run.best["eval_cost_bits"]
-        if improved and math.isfinite(row["eval_cost_bits"]):
+        key = "select_cost_bits" if config.select_on else "eval_cost_bits"  # what picks the best model
+        improved = run.best is None or row[key] < run.best[key]
+        if improved and math.isfinite(row[key]):
             run.best, run.best_state = dict(row), _clone_state_dict(run.model)
         save_files(model_file=improved)
         if on_eval is not None:
@@ -708,16 +764,14 @@ def _train(config: TrainConfig, on_eval, interrupt: runguard.InterruptRequest) -
             run.model.train()
             t0 = time.perf_counter()
             try:
-                logits = run.model(x)
-                loss = cost_bits(logits, y, mask)
+                logits, loss, cost = _losses(run.model, config, x, y, mask)
             except Exception as error:  # a compile failure surfaces on the first call
                 if not (compiled and first_step):
                     raise
                 print(f"torch.compile failed ({type(error).__name__}: {error}); training eagerly", file=sys.stderr)
                 run.model.uncompile()
                 compiled = False
-                logits = run.model(x)
-                loss = cost_bits(logits, y, mask)
+                logits, loss, cost = _losses(run.model, config, x, y, mask)
             ok = bool(torch.isfinite(loss))
             if ok:
                 run.optimizer.zero_grad(set_to_none=True)
@@ -735,7 +789,7 @@ def _train(config: TrainConfig, on_eval, interrupt: runguard.InterruptRequest) -
             run.sequences += config.batch_size
             if ok:
                 run.bad_streak = 0
-                run.accumulated["cost"] += float(loss.detach())
+                run.accumulated["cost"] += float(cost.detach())
                 run.accumulated["errors"] += float(bit_errors(logits.detach(), y, mask))
                 run.accumulated["count"] += 1
             else:
@@ -945,6 +999,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="override a model constructor argument, e.g. memory_size=64 (repeatable)")
     parser.add_argument("--task-arg", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
                         help="task parameter, e.g. max_length=10 (repeatable)")
+    parser.add_argument("--write-focus", type=float, default=d.write_focus, metavar="LAMBDA",
+                        help="add LAMBDA x mean over steps of |add vector| x (1 - peak write weight) to the "
+                             "cost (NTMs; default 0, off)")
+    parser.add_argument("--init-from", default=None, metavar="DIR",
+                        help="start from the weights in DIR (model.pt, config.json of the same model): a fine-tune")
+    parser.add_argument("--select-on", default=None, metavar="CASE",
+                        help="keep the model with the lowest cost on this held-out case (e.g. L=15,R=8), "
+                             "not on the validation set")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -958,7 +1020,8 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         task_kwargs=dict(args.task_arg), eval_every=args.eval_every, eval_sequences=args.eval_sequences,
         eval_case=args.eval_case, eval_fresh=args.eval_fresh, target_bit_errors=args.target_bit_errors, max_seconds=args.max_seconds,
         device=args.device, compile=args.compile, threads=args.threads or None, out=out, resume=args.resume,
-        checkpoint_every=args.checkpoint_every, progress=not args.no_progress)
+        checkpoint_every=args.checkpoint_every, progress=not args.no_progress, write_focus=args.write_focus,
+        init_from=args.init_from, select_on=args.select_on)
 
 
 def resume_command(argv: list[str]) -> str:
