@@ -33,8 +33,9 @@ What a run does (paper §4.6 with the deviations written below):
 Deviations from the paper, and why:
 
 * batches of 32 sequences (the paper updated after every sequence): on a CPU the
-  time per step is dispatch overhead, so 32 sequences cost about 2.5x one sequence
-  (measured during development) and training is ~10x faster in wall time;
+  time per step is dispatch overhead, so a batch of 32 sequences costs little more
+  than one sequence (chapter 12 measures it) and training is many times faster in
+  wall time;
 * learning rates: :func:`default_learning_rate` (3x the paper's at batch >= 9);
 * the cost is summed over a sequence in bits (the paper's reported unit), not nats;
   RMSProp and Adam are invariant to that constant factor apart from epsilon.
