@@ -184,20 +184,28 @@ def plot_ablations(results: dict[str, list[dict]], ax: plt.Axes | None = None) -
     return fig
 
 
-@torch.no_grad()
-def time_steps(make_model, memory_sizes, *, steps: int = 20, batch_size: int = 1, repeats: int = 5) -> list[dict]:
-    """Median milliseconds per time step of ``make_model(N)`` (an NTM, eager, no
-    gradients) on a random input, for every N in ``memory_sizes``."""
-    rows = []
-    for size in memory_sizes:
-        model = make_model(size).eval()
-        x = torch.rand(batch_size, steps, model.input_width, generator=torch.Generator().manual_seed(0))
-        model(x)  # warm-up
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            model(x)
-            times.append(time.perf_counter() - start)
-        rows.append({"memory_size": size, "ms_per_step": 1000 * float(np.median(times)) / steps})
-    return rows
+def time_steps(make_model, memory_sizes, *, steps: int = 20, batch_size: int = 1, repeats: int = 5,
+               threads: int = 1) -> list[dict]:
+    """Milliseconds per time step of ``make_model(N)`` (an NTM, eager, no gradients) on
+    a random input, for every N in ``memory_sizes``: the fastest of ``repeats`` runs,
+    the least disturbed by other processes on a shared machine. Runs on ``threads`` torch
+    threads (restored afterwards): two threads on busy shared cores were measured 30x
+    slower than one at N = 128."""
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return [_time_one(make_model(size).eval(), size, steps, batch_size, repeats) for size in memory_sizes]
+    finally:
+        torch.set_num_threads(previous_threads)
 
+
+@torch.no_grad()
+def _time_one(model, size: int, steps: int, batch_size: int, repeats: int) -> dict:
+    x = torch.rand(batch_size, steps, model.input_width, generator=torch.Generator().manual_seed(0))
+    model(x)  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model(x)
+        times.append(time.perf_counter() - start)
+    return {"memory_size": size, "ms_per_step": 1000 * min(times) / steps}
