@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -26,7 +27,7 @@ from .book import COLORS
 from .plots import _arrow, _box
 
 __all__ = ["explain_step", "draw_addressing_flow", "weighting_entropy", "with_memory_size", "load_ablations",
-           "plot_ablations", "time_steps", "STAGES"]
+           "plot_ablations", "time_steps", "writes_suppressed", "STAGES"]
 
 #: The four stages of Figure 2 in pipeline order, with the equation each implements.
 STAGES = (("content", "content addressing", "eq. 5-6"), ("gated", "interpolation", "eq. 7"),
@@ -126,6 +127,32 @@ def weighting_entropy(weightings: torch.Tensor) -> torch.Tensor:
     uniform weighting. A head whose entropy stays near log2 N never focuses."""
     w = weightings.clamp_min(0)
     return -(w * torch.log2(w.clamp_min(1e-30))).sum(-1)
+
+
+@contextmanager
+def writes_suppressed(model, from_step: int):
+    """Inside the block, every ``model(x)`` call writes nothing from step ``from_step``
+    (0-based) on: the write heads' erase and add vectors are replaced by zeros, so the
+    memory keeps what the earlier steps wrote. An intervention for diagnosis only."""
+    if not isinstance(from_step, int) or from_step < 0:
+        raise ValueError(f"from_step must be a non-negative integer, got {from_step!r}")
+    steps = {"done": 0}
+
+    def reset(_module, _args):
+        steps["done"] = 0
+
+    def silence(_module, _args, heads):
+        steps["done"] += 1
+        if steps["done"] > from_step:
+            return heads._replace(erase=torch.zeros_like(heads.erase), add=torch.zeros_like(heads.add))
+        return None
+
+    handles = [model.register_forward_pre_hook(reset), model.heads.register_forward_hook(silence)]
+    try:
+        yield model
+    finally:
+        for handle in handles:
+            handle.remove()
 
 
 def with_memory_size(model, memory_size: int):
