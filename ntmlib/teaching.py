@@ -27,7 +27,7 @@ from .book import COLORS
 from .plots import _arrow, _box
 
 __all__ = ["explain_step", "draw_addressing_flow", "weighting_entropy", "with_memory_size", "load_ablations",
-           "plot_ablations", "time_steps", "writes_suppressed", "STAGES"]
+           "plot_ablations", "time_steps", "writes_suppressed", "curve_events", "STAGES"]
 
 #: The four stages of Figure 2 in pipeline order, with the equation each implements.
 STAGES = (("content", "content addressing", "eq. 5-6"), ("gated", "interpolation", "eq. 7"),
@@ -176,6 +176,28 @@ def with_memory_size(model, memory_size: int):
     moved.initial_memory.data = memory.clone()
     moved.memory_size = memory_size
     return moved
+
+
+def curve_events(rows: list[dict], key: str = "eval_cost_bits", *, spike_factor: float = 3.0,
+                 floor: float = 1.0) -> dict:
+    """The plateau and the spikes of a learning curve (rows of ``curve.csv``).
+
+    ``plateau_end``: the sequences at the first evaluation below half the first one
+    (None if never). ``spikes``: evaluations whose cost is above ``spike_factor`` times
+    the best so far and at least ``floor`` bits above it, as dicts ``{"sequences",
+    "best_before", "cost"}``.
+    """
+    if not rows:
+        raise ValueError("a learning curve needs at least one row")
+    first = rows[0][key]
+    plateau_end = next((r["sequences"] for r in rows if r[key] < first / 2), None)
+    spikes, best = [], first
+    for row in rows[1:]:
+        cost = row[key]
+        if cost > spike_factor * best and cost > best + floor:
+            spikes.append({"sequences": row["sequences"], "best_before": best, "cost": cost})
+        best = min(best, cost)
+    return {"first": first, "plateau_end": plateau_end, "spikes": spikes}
 
 
 def load_ablations(directory: str | Path) -> dict[str, list[dict]]:

@@ -109,3 +109,14 @@ def test_writes_suppressed_freezes_the_memory_from_that_step():
     with pytest.raises(ValueError, match="from_step"):
         with teaching.writes_suppressed(model, -1):
             pass
+
+
+def test_curve_events_finds_the_plateau_end_and_the_spikes():
+    costs = [80, 78, 70, 30, 5, 40, 1, 0.5, 0.4, 6]
+    rows = [{"sequences": 100 * (k + 1), "eval_cost_bits": c} for k, c in enumerate(costs)]
+    events = teaching.curve_events(rows)
+    assert events["plateau_end"] == 400 and events["first"] == 80
+    assert [(s["sequences"], s["cost"]) for s in events["spikes"]] == [(600, 40), (1000, 6)]
+    assert teaching.curve_events(rows[:3])["plateau_end"] is None
+    with pytest.raises(ValueError):
+        teaching.curve_events([])
