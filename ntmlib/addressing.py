@@ -18,19 +18,26 @@ import torch.nn.functional as F
 EPS = 1e-8
 
 
+def eps_for(dtype: torch.dtype) -> float:
+    """:data:`EPS`, or the smallest normal number of ``dtype`` where EPS would underflow
+    (float16: 6.1e-5), so that the smoothing still keeps norms and logarithms finite."""
+    return max(EPS, torch.finfo(dtype).tiny)
+
+
 def cosine_similarity(key: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:
     """Cosine similarity K[k, M(i)] between keys and every memory row (eq. 6).
 
     key: ``(B, H, M)`` (H heads) or ``(B, M)``; memory: ``(B, N, M)``.
     Returns ``(B, H, N)`` or ``(B, N)``. A zero key or a zero row gives similarity 0
-    rather than NaN: the norms are smoothed as ``sqrt(|x|^2 + EPS)``.
+    rather than NaN: the norms are smoothed as ``sqrt(|x|^2 + EPS)`` (:func:`eps_for`).
     """
     single = key.dim() == memory.dim() - 1
     if single:
         key = key.unsqueeze(-2)
     dots = key @ memory.transpose(-1, -2)  # (B, H, N)
-    key_norm = (key.pow(2).sum(-1, keepdim=True) + EPS).sqrt()  # (B, H, 1)
-    row_norm = (memory.pow(2).sum(-1) + EPS).sqrt().unsqueeze(-2)  # (B, 1, N)
+    eps = eps_for(memory.dtype)
+    key_norm = (key.pow(2).sum(-1, keepdim=True) + eps).sqrt()  # (B, H, 1)
+    row_norm = (memory.pow(2).sum(-1) + eps).sqrt().unsqueeze(-2)  # (B, 1, N)
     similarity = dots / (key_norm * row_norm)
     return similarity.squeeze(-2) if single else similarity
 
@@ -98,7 +105,7 @@ def sharpen(weighting: torch.Tensor, gamma: torch.Tensor) -> torch.Tensor:
     small weights no longer underflow to 0/0 when gamma is large (a NaN trap measured
     in PROBE.md).
     """
-    return torch.softmax(gamma.unsqueeze(-1) * torch.log(weighting + EPS), dim=-1)
+    return torch.softmax(gamma.unsqueeze(-1) * torch.log(weighting + eps_for(weighting.dtype)), dim=-1)
 
 
 def address(

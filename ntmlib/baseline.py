@@ -13,12 +13,14 @@ from .validation import check_positive, check_sequence_input
 
 
 class StackedLSTM(nn.Module):
-    """``num_layers`` LSTM layers of ``hidden_size`` units; same call as :class:`~ntmlib.ntm.NTM`."""
+    """``num_layers`` LSTM layers of ``hidden_size`` units; same call as :class:`~ntmlib.ntm.NTM`
+    (an input in another dtype than the model's is refused the same way)."""
 
     def __init__(self, input_width: int, output_width: int, *, hidden_size: int = 256, num_layers: int = 3):
         super().__init__()
-        check_positive(input_width=input_width, output_width=output_width, hidden_size=hidden_size,
-                       num_layers=num_layers)
+        input_width, output_width, hidden_size, num_layers = check_positive(
+            input_width=input_width, output_width=output_width, hidden_size=hidden_size,
+            num_layers=num_layers).values()
         self.input_width, self.output_width = input_width, output_width
         self.hidden_size, self.num_layers = hidden_size, num_layers
         self.layers = nn.ModuleList(
@@ -29,7 +31,7 @@ class StackedLSTM(nn.Module):
         self.output = nn.Linear(num_layers * hidden_size, output_width)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_sequence_input(x, self.input_width)
+        check_sequence_input(x, self.input_width, self.output.weight.dtype)
         batch = x.shape[0]
         layer_input, hidden_states = x, []
         for i, layer in enumerate(self.layers):

@@ -2,6 +2,7 @@
 
 ::
 
+    python -m ntmlib.bench --quick              # (a) at batch 32 only, 10 iterations: ~1 minute
     python -m ntmlib.bench                      # both parts
     python -m ntmlib.bench --throughput-only    # (a) only
     python -m ntmlib.bench --convergence-only --seeds 3
@@ -212,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     part = parser.add_mutually_exclusive_group()
     part.add_argument("--throughput-only", action="store_true", help="only (a): time per training iteration")
     part.add_argument("--convergence-only", action="store_true", help="only (b): time to converge on copy")
+    part.add_argument("--quick", action="store_true",
+                      help="only (a) at batch 32, 10 iterations, eager and compiled (about a minute)")
     parser.add_argument("--batch-sizes", default="1,32,64", help="batch sizes for (a)")
     parser.add_argument("--iterations", type=int, default=20, help="timed iterations per configuration in (a)")
     parser.add_argument("--modes", default="eager,compiled", help="eager, compiled or both, for (a)")
@@ -226,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", default=None, help="also write every measurement to this JSON file")
     parser.add_argument("--_worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.quick:
+        args.throughput_only, args.batch_sizes, args.iterations = True, "32", 10
 
     if args._worker:
         kind, arguments = args._worker[0], json.loads(args._worker[1])

@@ -8,6 +8,14 @@ therefore sees either the old file or the new one, never half of one; a process
 killed mid-write leaves at most a stray ``.<name>.*.tmp`` file, which
 :func:`remove_stale_temporaries` deletes when the next run starts.
 
+Every ``.pt`` file written here (checkpoints and ``model.pt``) gets a checksum beside it,
+``<name>.sha256`` in ``sha256sum`` format (``sha256sum -c model.pt.sha256`` checks it by
+hand), and every load compares the file's SHA-256 with it: a damaged file is an error
+naming it instead of weights silently changed. The sidecar is updated in three atomic
+steps (old and new digest, then the file, then the new digest alone), so a process killed
+between any two of them leaves a pair that still matches. A file without a sidecar (one
+written before checksums existed) loads unchecked; :func:`write_checksum` gives it one.
+
 Checkpoints hold only tensors and primitive containers (dicts, lists, tuples,
 numbers, strings, None) so that they load with ``torch.load(weights_only=True)``,
 which never executes code from the file. Random-number-generator states are
@@ -15,6 +23,7 @@ stored as tensors (:func:`rng_state` / :func:`set_rng_state`).
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -32,6 +41,8 @@ __all__ = [
     "save_checkpoint",
     "load_checkpoint",
     "load_state_dict_file",
+    "checksum_path",
+    "write_checksum",
     "remove_stale_temporaries",
     "rng_state",
     "set_rng_state",
@@ -105,11 +116,51 @@ def atomic_write_json(path: str | os.PathLike, obj) -> Path:
     return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False) + "\n")
 
 
+CHECKSUM_SUFFIX = ".sha256"
+
+
+def checksum_path(path: str | os.PathLike) -> Path:
+    """The checksum file of ``path``: ``<path>.sha256`` beside it."""
+    path = Path(path)
+    return path.with_name(path.name + CHECKSUM_SUFFIX)
+
+
+def _digests(path: Path) -> list[str] | None:
+    """The SHA-256 digests the sidecar of ``path`` accepts, or None without a sidecar."""
+    sidecar = checksum_path(path)
+    if not sidecar.exists():
+        return None
+    return [line.split()[0].lower() for line in sidecar.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _write_digests(path: Path, digests: list[str]) -> None:
+    atomic_write_text(checksum_path(path), "".join(f"{digest}  {path.name}\n" for digest in digests))
+
+
+def write_checksum(path: str | os.PathLike) -> Path:
+    """Write the sidecar ``<path>.sha256`` for an existing file (e.g. a model written before
+    checksums existed); returns the sidecar's path."""
+    path = Path(path)
+    _write_digests(path, [hashlib.sha256(path.read_bytes()).hexdigest()])
+    return checksum_path(path)
+
+
+def atomic_write_checked(path: str | os.PathLike, data: bytes) -> Path:
+    """:func:`atomic_write` plus the checksum sidecar, so that the pair matches at every moment."""
+    path = Path(path)
+    digest = hashlib.sha256(data).hexdigest()
+    before = _digests(path) or []
+    _write_digests(path, [digest] + [d for d in before if d != digest])
+    atomic_write(path, data)
+    _write_digests(path, [digest])
+    return path
+
+
 def atomic_torch_save(path: str | os.PathLike, obj) -> Path:
-    """``torch.save(obj)`` to ``path`` atomically."""
+    """``torch.save(obj)`` to ``path`` atomically, with its checksum sidecar."""
     buffer = io.BytesIO()
     torch.save(obj, buffer)
-    return atomic_write(path, buffer.getvalue())
+    return atomic_write_checked(path, buffer.getvalue())
 
 
 def remove_stale_temporaries(directory: str | os.PathLike) -> list[Path]:
@@ -131,15 +182,24 @@ def save_checkpoint(path: str | os.PathLike, state: dict) -> Path:
     return atomic_torch_save(path, {"format": CHECKPOINT_FORMAT, **state})
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [""])[0]
+
+
 def _load_weights_only(path: Path, what: str, advice: str):
     if not path.exists():
         raise FileNotFoundError(f"{what} {path} does not exist")
+    data = path.read_bytes()
+    digests = _digests(path)
+    if digests is not None and hashlib.sha256(data).hexdigest() not in digests:
+        raise CheckpointError(f"{what} {path} does not match its checksum in {checksum_path(path)}: the file is "
+                              f"damaged or was changed after it was written. {advice}")
     try:
-        return torch.load(path, map_location="cpu", weights_only=True)
+        return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as error:  # truncated zip, bad pickle, foreign objects, ...
         raise CheckpointError(
             f"cannot read {what} {path}: it is truncated, corrupt or not a file this "
-            f"version of ntmlib wrote ({type(error).__name__}: {error}). {advice}"
+            f"version of ntmlib wrote ({type(error).__name__}: {_first_line(error)}). {advice}"
         ) from error
 
 
@@ -150,7 +210,7 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
     truncated, corrupt or of another format.
     """
     path = Path(path)
-    advice = (f"Delete it (rm {path}) to start that run afresh, or run again without --resume "
+    advice = (f"Delete it (rm {path} {checksum_path(path)}) to start that run afresh, or run again without --resume "
               f"and with another --out directory.")
     state = _load_weights_only(path, "checkpoint", advice)
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:

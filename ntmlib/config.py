@@ -7,6 +7,7 @@ constructor argument (memory init, shift mode, sizes).
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 
 from torch import nn
@@ -79,6 +80,11 @@ def model_kwargs(task: str, arch: str, **overrides) -> dict:
             controller="lstm" if arch == "ntm-lstm" else "feedforward",
             controller_size=setting.size if len(setting.size) > 1 else setting.size[0],
         )
+    known = inspect.signature(StackedLSTM if arch == "lstm" else NTM).parameters
+    unknown = [key for key in overrides if key not in known]
+    if unknown:
+        raise ValueError(f"unknown model argument(s) {', '.join(unknown)} for {arch}; "
+                         f"expected some of: {', '.join(known)}")
     kwargs.update(overrides)
     return kwargs
 

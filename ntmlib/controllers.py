@@ -13,17 +13,27 @@ biases (paper §4).
 """
 from __future__ import annotations
 
+import numbers
+
 import torch
 from torch import nn
+
+from .validation import check_int
 
 CONTROLLER_KINDS = ("lstm", "feedforward")
 
 
 def _as_sizes(sizes) -> tuple[int, ...]:
-    sizes = (sizes,) if isinstance(sizes, int) else tuple(sizes)
-    if not sizes or any(not isinstance(s, int) or s <= 0 for s in sizes):
-        raise ValueError(f"controller sizes must be positive integers, got {sizes!r}")
-    return sizes
+    """An int or a non-empty sequence of ints (NumPy's too) as a tuple of positive ints."""
+    expected = "controller_size must be a positive integer or a non-empty tuple of them (e.g. 100 or (100, 100))"
+    if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
+        sizes = (sizes,)
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, (tuple, list)) or not sizes:
+        raise TypeError(f"{expected}, got {sizes!r}")
+    try:
+        return tuple(check_int("controller_size", s, 1) for s in sizes)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{expected}, got {sizes!r}") from None
 
 
 class _Controller(nn.Module):
@@ -33,7 +43,7 @@ class _Controller(nn.Module):
     def __init__(self, input_size: int, sizes=100):
         super().__init__()
         self.sizes = _as_sizes(sizes)
-        self._input_size = input_size
+        self._input_size = check_int("input_size", input_size, 1)
 
     def _layer_widths(self):
         """(input width, output width) of each layer, first to last."""

@@ -1,47 +1,44 @@
-"""Interactive explorers for chapters 2-5: sliders that drive the real equations.
+"""Interactive explorers for chapters 2-5 and 7-11: sliders that drive the real equations.
 
-Each explorer owns a few ``ipywidgets`` sliders (``explorer.sliders[name]``), computes
-with :mod:`ntmlib.memory` and :mod:`ntmlib.addressing` (it never re-implements an
-equation), and draws into a matplotlib figure that it renders to PNG inside an
-``ipywidgets.Image``. That needs nothing but ipywidgets 8 and matplotlib, so it works
-the same in Jupyter, JupyterLab, VS Code and Colab (no ``ipympl``, no interactive
-backend).
+Every explorer is an ipywidget (an ``anywidget``): its ``ipywidgets`` sliders
+(``explorer.sliders[name]``) and a view whose front end, ``ntmlib/static/explorers.js``,
+recomputes the equations in the reader's page and draws them on canvases. A slider
+move runs no Python, so the explorers stay live in the static HTML book as well as in
+JupyterLab, Notebook 7, VS Code and Colab. The JavaScript mirrors
+:mod:`ntmlib.memory` and :mod:`ntmlib.addressing`; the browser tests pin the two equal.
 
 - :class:`WriteExplorer` (chapter 2): one write head's erase and add (eq. 3-4).
 - :class:`ContentExplorer` (chapter 3): a key, its key strength and the content
   weighting (eq. 5-6).
 - :class:`AddressingExplorer` (chapter 4): the whole pipeline of Figure 2 (eq. 5-9),
-  every stage drawn.
+  every stage drawn, with a step button.
 - :class:`ScalarShiftExplorer` (chapter 5): the scalar shift of §3.3.2.
+- :class:`ntmlib.replay.ReplayExplorer` (chapters 7-11): a trained model's trace.
 
-Every explorer exposes what it last computed and what it last drew, so that tests (and
-curious readers) can check one against the other:
+In Python every explorer exposes:
 
 - ``explorer.values``: the sliders' current values by name;
-- ``explorer.stages``: the tensors computed for those values (e.g. ``stages["content"]``);
-- ``explorer.plotted``: the numbers read back from the figure's artists (bar heights,
-  image arrays);
+- ``explorer.stages``: the tensors :mod:`ntmlib` computes for those values (e.g.
+  ``stages["content"]``), what the page draws;
 - ``explorer.compute(**values)``: the same computation for any values, sliders untouched;
-- ``explorer.gallery([...])``: a static figure of several settings (for the HTML book,
-  which has no kernel to move sliders);
+- ``explorer.view``: the widget that draws (its synced state: ``kind``, ``data``,
+  ``values``);
+- ``explorer.gallery([...])``: a static matplotlib figure of several settings;
 - ``explorer.widget``: the assembled interface (displaying the explorer shows it).
-
-Moving a slider recomputes the stages and updates the figure's artists in place; the
-figure is rendered to PNG only once the interface has been asked for (``.widget`` or
-displaying the explorer), so building explorers for static figures or tests is cheap.
 """
 from __future__ import annotations
 
+import base64
 import contextlib
-import io
+from importlib import resources
 from typing import Any, Iterable, Sequence
 
+import anywidget
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 import torch
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+import traitlets
 
 from . import addressing, memory as memory_ops
 from .book import COLORS, style_rc
@@ -113,13 +110,6 @@ def bar_values(bars) -> np.ndarray:
     return np.array([b.get_width() if horizontal else b.get_height() for b in bars], dtype=float)
 
 
-def set_bar_values(bars, values) -> None:
-    """Change the bars of a BarContainer in place."""
-    horizontal = getattr(bars, "orientation", "vertical") == "horizontal"
-    for bar, v in zip(bars, np.asarray(values, dtype=float)):
-        (bar.set_width if horizontal else bar.set_height)(float(v))
-
-
 def memory_heatmap(ax, matrix, *, vmax: float | None = None, title: str | None = None, cmap: str = "RdBu_r",
                    colorbar: bool = False):
     """Draw an N x M memory (locations as rows) with a diverging colour scale centred on 0."""
@@ -161,38 +151,90 @@ def _slider(description: str, value: float, low: float, high: float, step: float
     kind = widgets.IntSlider if integer else widgets.FloatSlider
     kw = {} if integer else {"readout_format": fmt}
     return kind(value=value, min=low, max=high, step=step, description=description, continuous_update=True,
-                style={"description_width": "110px"}, layout=widgets.Layout(width="360px"), **kw)
+                style={"description_width": "110px"}, layout=widgets.Layout(width="360px", max_width="100%"), **kw)
 
 
 # --------------------------------------------------------------------------------------
 # The common machinery
 
 
-class Explorer:
-    """Sliders -> :meth:`compute` -> a figure rendered into an ``ipywidgets.Image``.
+def _static(name: str) -> str:
+    return (resources.files("ntmlib") / "static" / name).read_text(encoding="utf-8")
 
-    Subclasses fill ``self.sliders`` and implement ``compute(**values)`` (returning a dict
-    of tensors), ``_make_axes(figure)``, ``_draw(axes, stages, values)`` (creating the
-    artists, returned as a dict) and ``_refresh(artists, stages, values)`` (updating them
-    in place), plus ``_plotted(artists)``.
+
+class ExplorerView(anywidget.AnyWidget):
+    """The part of an explorer that computes and draws in the page (``static/explorers.js``).
+
+    ``kind`` picks the explorer; ``data`` holds what it draws from (memory, key, trace);
+    ``sliders`` and ``extras`` reference the ipywidgets it listens to; ``values`` mirrors
+    the slider values; ``previous`` is chapter 4's w_{t-1} (its step button changes it).
     """
 
+    _esm = _static("explorers.js")
+    _css = _static("explorers.css")
+    kind = traitlets.Unicode().tag(sync=True)
+    data = traitlets.Dict().tag(sync=True)
+    values = traitlets.Dict().tag(sync=True)
+    sliders = traitlets.Dict().tag(sync=True, **widgets.widget_serialization)
+    extras = traitlets.Dict().tag(sync=True, **widgets.widget_serialization)
+    previous = traitlets.List().tag(sync=True)
+
+
+def check_number(name: str, value, low: float, high: float, *, integer: bool = False) -> float | int:
+    """``value`` as a float (or int) in [low, high], or a one-line ValueError/TypeError."""
+    kind = "an integer" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {kind} in [{low}, {high}], got {value!r}")
+    if integer and float(value) != int(value):
+        raise TypeError(f"{name} must be {kind} in [{low}, {high}], got {value!r}")
+    if not np.isfinite(float(value)) or not low <= value <= high:
+        raise ValueError(f"{name} must be {kind} in [{low}, {high}], got {value!r}")
+    return int(value) if integer else float(value)
+
+
+def check_tensor(name: str, value, shape_text: str, dims: int) -> torch.Tensor:
+    """``value`` as a finite float32 tensor with ``dims`` dimensions, or a one-line error."""
+    try:
+        tensor = _tensor(value)
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(f"{name} must be a tensor {shape_text}, got {type(value).__name__}") from error
+    if tensor.dim() != dims or tensor.numel() == 0:
+        raise ValueError(f"{name} must be {shape_text}, got shape {tuple(tensor.shape)}")
+    if not torch.isfinite(tensor).all():
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return tensor
+
+
+def pack(array) -> dict:
+    """A float32 array as base64 (what the page decodes; 4 bytes a number)."""
+    array = np.ascontiguousarray(np.asarray(array, dtype="<f4"))
+    return {"b64": base64.b64encode(array.tobytes()).decode("ascii"), "shape": list(array.shape)}
+
+
+def as_list(tensor: torch.Tensor) -> list:
+    """A tensor as nested Python floats: the exact float32 values, for the page's float64."""
+    return tensor.detach().double().tolist()
+
+
+class Explorer:
+    """Sliders + :meth:`compute` (ntmlib, in Python) + a view that redoes it in the page.
+
+    Subclasses set ``kind``, fill ``self.sliders`` and implement ``compute(**values)``
+    (a dict of tensors) and ``view_data()`` (what the page computes from), plus
+    ``_make_axes(figure)`` and ``_draw(axes, stages, values)`` for :meth:`gallery`.
+    """
+
+    kind = ""
     figsize: tuple[float, float] = (10.0, 3.0)
-    dpi: int = 90
 
     def __init__(self) -> None:
         self.sliders: dict[str, widgets.ValueWidget] = {}
-        self.buttons: dict[str, widgets.Button] = {}
-        self.stages: dict[str, torch.Tensor] = {}
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.updates = 0  # how many times the stages were recomputed (for tests)
-        self.renders = 0  # how many times the figure was rendered into self.image
+        self.extras: dict[str, widgets.Widget] = {}  # other widgets the page listens to
+        self.updates = 0  # how many times the sliders' values were taken up (for tests)
         self._hold = False
-        self._shown = False  # render PNGs only once the interface has been asked for
-        self._laid_out = False
+        self._stages: dict[str, torch.Tensor] | None = None
+        self._view: ExplorerView | None = None
         self._rc = style_rc()
-        self.figure: Figure | None = None
-        self._artists: dict[str, Any] = {}
 
     # -- values --------------------------------------------------------------------
     @property
@@ -226,54 +268,68 @@ class Explorer:
         for slider in self.sliders.values():
             slider.observe(lambda change: self.update(), names="value")
 
-    # -- computing and drawing -----------------------------------------------------
+    def update(self) -> None:
+        """Take up the sliders' values: the view's state follows, the stages are recomputed
+        when next asked for. The drawing itself happens in the page."""
+        if self._hold:
+            return
+        self.updates += 1
+        self._stages = None
+        if self._view is not None:
+            self._view.values = self.values
+
+    # -- computing -----------------------------------------------------------------
     def compute(self, **values) -> dict[str, torch.Tensor]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def view_data(self) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _full_values(self, values: dict[str, Any]) -> dict[str, Any]:
         return {**self.values, **values}
 
-    def update(self) -> None:
-        """Recompute from the sliders and redraw (called on every slider change)."""
-        if self._hold:
-            return
-        self.stages = self.compute(**self.values)
-        self.updates += 1
-        with mpl.rc_context(self._rc):
-            if self.figure is None:
-                self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-                FigureCanvasAgg(self.figure)
-                self._artists = self._draw(self._make_axes(self.figure), self.stages, self.values)
-            else:
-                self._refresh(self._artists, self.stages, self.values)
-        if self._shown:
-            self.render()
+    @property
+    def stages(self) -> dict[str, torch.Tensor]:
+        """What :mod:`ntmlib` computes for the current values (the page draws the same)."""
+        if self._stages is None:
+            self._stages = self.compute(**self.values)
+        return self._stages
 
-    def render(self) -> bytes:
-        """Render the figure to PNG into ``self.image`` (and return the bytes)."""
-        with mpl.rc_context(self._rc):
-            if not self._laid_out:
-                self.figure.canvas.draw()  # let constrained layout place everything once ...
-                self.figure.set_layout_engine("none")  # ... then keep it: redraws are faster
-                self._laid_out = True
-            buffer = io.BytesIO()
-            self.figure.savefig(buffer, format="png", dpi=self.dpi)
-        self.image.value = buffer.getvalue()
-        self.renders += 1
-        return self.image.value
+    # -- the interface -------------------------------------------------------------
+    @property
+    def view(self) -> ExplorerView:
+        """The widget that computes and draws in the page."""
+        if self._view is None:
+            self._view = ExplorerView(kind=self.kind, data=self.view_data(), values=self.values,
+                                      sliders=self.sliders, extras=self.extras, previous=self._view_previous())
+        return self._view
+
+    def _view_previous(self) -> list:
+        return []
+
+    def _controls(self) -> list:
+        sliders = list(self.sliders.values())
+        half = (len(sliders) + 1) // 2
+        columns = [widgets.VBox(sliders[:half]), widgets.VBox(sliders[half:])] if len(sliders) > 3 else [
+            widgets.VBox(sliders)]
+        return [widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap"))]
 
     @property
-    def plotted(self) -> dict[str, np.ndarray]:
-        """The data the figure shows now, read back from its artists."""
-        return self._plotted(self._artists)
+    def widget(self) -> widgets.VBox:
+        """The whole interface: sliders above the drawing."""
+        if not hasattr(self, "_widget"):
+            self._widget = widgets.VBox(self._controls() + [self.view], layout=widgets.Layout(max_width="100%"))
+        return self._widget
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
 
     def gallery(self, settings: Iterable[dict[str, Any]], labels: Iterable[str] | None = None,
                 width: float | None = None):
-        """A static pyplot figure: one row per setting, drawn like the live figure.
-
-        ``settings`` are dicts of slider values (missing ones keep the sliders' current
-        values); the sliders themselves are not moved.
-        """
+        """A static pyplot figure: one row per setting (``settings`` are dicts of slider
+        values; missing ones keep the current values). The sliders are not moved."""
         import matplotlib.pyplot as plt
 
         settings = list(settings)
@@ -287,32 +343,6 @@ class Explorer:
             if label:
                 subfigure.suptitle(label, x=0.01, ha="left", fontweight="bold")
         return fig
-
-    # -- the interface -------------------------------------------------------------
-    def _controls(self) -> list:
-        sliders = list(self.sliders.values())
-        half = (len(sliders) + 1) // 2
-        columns = [widgets.VBox(sliders[:half]), widgets.VBox(sliders[half:])] if len(sliders) > 3 else [
-            widgets.VBox(sliders)]
-        rows = [widgets.HBox(columns)]
-        if self.buttons:
-            rows.append(widgets.HBox(list(self.buttons.values())))
-        return rows
-
-    @property
-    def widget(self) -> widgets.VBox:
-        """The whole interface: sliders (and buttons) above the figure."""
-        if not hasattr(self, "_widget"):
-            self._widget = widgets.VBox(self._controls() + [self.image])
-        if not self._shown:
-            self._shown = True
-            self.render()
-        return self._widget
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
 
 # --------------------------------------------------------------------------------------
@@ -330,6 +360,8 @@ class WriteExplorer(Explorer):
     Sliders: ``location``, ``focus``, ``erase``, ``add``.
     """
 
+    kind = "write"
+
     figsize = (10.5, 3.1)
 
     def __init__(self, memory=None, add_pattern=None, *, location: int = 2, focus: float = 1.0,
@@ -337,11 +369,16 @@ class WriteExplorer(Explorer):
         super().__init__()
         if memory is None:
             memory = 0.5 * torch.randn(8, 6, generator=torch.Generator().manual_seed(seed))
-        self.memory = _tensor(memory)
+        self.memory = check_tensor("memory", memory, "(N, M)", 2)
         n, m = self.memory.shape
         if add_pattern is None:
             add_pattern = torch.tensor([1.0, -1.0] * m)[:m]
-        self.add_pattern = _tensor(add_pattern)
+        self.add_pattern = check_tensor("add_pattern", add_pattern, f"(M,) = ({m},)", 1)
+        if self.add_pattern.shape[0] != m:
+            raise ValueError(f"add_pattern must be (M,) = ({m},), got shape {tuple(self.add_pattern.shape)}")
+        location = check_number("location", location, 0, n - 1, integer=True)
+        focus, erase = check_number("focus", focus, 0.0, 1.0), check_number("erase", erase, 0.0, 1.0)
+        add = check_number("add", add, -1.0, 1.0)
         self.sliders = {
             "location": _slider("location", location, 0, n - 1, 1, integer=True),
             "focus": _slider("focus on it", focus, 0.0, 1.0, 0.05),
@@ -366,6 +403,10 @@ class WriteExplorer(Explorer):
         after = memory_ops.add(erased, w, add_vector)
         return {"weighting": weighting[0], "before": self.memory, "erased": erased[0], "after": after[0],
                 "erase_vector": erase_vector[0, 0], "add_vector": add_vector[0, 0]}
+
+    def view_data(self) -> dict:
+        return {"shape": list(self.memory.shape), "memory": as_list(self.memory),
+                "pattern": as_list(self.add_pattern), "vmax": self._vmax()}
 
     def _make_axes(self, figure):
         return figure.subplots(1, 4, gridspec_kw={"width_ratios": [0.8, 1, 1, 1]})
@@ -392,15 +433,7 @@ class WriteExplorer(Explorer):
         artists["axes"][0].set_title(f"write weighting $w_t$\n(e = {values['erase']:.2f}, "
                                      f"a = {values['add']:+.2f}·pattern)", fontsize=10)
 
-    def _refresh(self, artists, stages, values):
-        set_bar_values(artists["bars"], _numpy(stages["weighting"]))
-        for key in ("before", "erased", "after"):
-            artists[key].set_data(_numpy(stages[key]))
-        self._retitle(artists, values)
 
-    def _plotted(self, artists):
-        return {"weighting": bar_values(artists["bars"]),
-                **{key: np.asarray(artists[key].get_array(), dtype=float) for key in ("before", "erased", "after")}}
 
 
 # --------------------------------------------------------------------------------------
@@ -416,15 +449,25 @@ class ContentExplorer(Explorer):
     K[k, M(i)], the content weighting w^c.
     """
 
+    kind = "content"
+
     figsize = (10.0, 3.6)
 
     def __init__(self, memory, key=None, *, beta: float = 5.0, beta_max: float = 50.0,
                  key_range: float | None = None):
         super().__init__()
-        self.memory = _tensor(memory)
+        self.memory = check_tensor("memory", memory, "(N, M)", 2)
         n, m = self.memory.shape
-        key = self.memory[0] if key is None else _tensor(key)
-        if key_range is None:  # wide enough for every row, so that picking a row is exact
+        key = self.memory[0] if key is None else check_tensor("key", key, f"(M,) = ({m},)", 1)
+        if key.shape[0] != m:
+            raise ValueError(f"key must be (M,) = ({m},), got shape {tuple(key.shape)}")
+        beta_max = check_number("beta_max", beta_max, 0.0, 1e4)
+        beta = check_number("beta", beta, 0.0, beta_max)
+        if key_range is not None:
+            key_range = check_number("key_range", key_range, 1e-6, 1e6)
+            if key.abs().max() > key_range:
+                raise ValueError(f"key must lie within +-key_range = {key_range}, got {key.tolist()}")
+        if key_range is None:  # wide enough for every row (the page holds a picked row on the 0.05 steps)
             largest = max(float(self.memory.abs().max()), float(key.abs().max()))
             key_range = max(2.0, float(np.ceil(largest)))
         self.key_names = [f"key[{j}]" for j in range(m)]
@@ -436,6 +479,7 @@ class ContentExplorer(Explorer):
                                            style={"description_width": "60px"},
                                            layout=widgets.Layout(width="200px"))
         self.row_picker.observe(self._on_pick, names="value")
+        self.extras = {"picker": self.row_picker}
         self._connect()
         self.update()
 
@@ -461,6 +505,10 @@ class ContentExplorer(Explorer):
                 "similarity": addressing.cosine_similarity(key, memory)[0],
                 "content": addressing.content_focus(key, beta, memory)[0]}
 
+    def view_data(self) -> dict:
+        return {"shape": list(self.memory.shape), "memory": as_list(self.memory), "key_names": self.key_names,
+                "vmax": max(float(self.memory.abs().max()), 2.0)}
+
     def _make_axes(self, figure):
         n = self.memory.shape[0]
         grid = figure.add_gridspec(2, 3, height_ratios=[n, 1.2], width_ratios=[1, 1, 1])
@@ -479,7 +527,7 @@ class ContentExplorer(Explorer):
         key_ax.set_yticks([0], ["key $k_t$"])
         key_ax.set_ylabel("")
         sim_bars = weighting_bars(similarity_ax, stages["similarity"], color=COLORS["memory"], horizontal=True,
-                                  title="cosine similarity $K[k_t, M_t(i)]$ (eq. 6)")
+                                  title="similarity $K[k_t, M_t(i)]$ (eq. 6)")
         similarity_ax.set_xlim(-1.05, 1.05)
         similarity_ax.axvline(0, color="#333333", linewidth=0.8)
         similarity_ax.set_xlabel("similarity")
@@ -489,18 +537,9 @@ class ContentExplorer(Explorer):
         return artists
 
     def _retitle(self, artists, values):
-        artists["axes"][3].set_title(f"content weighting $w^c_t$ (eq. 5), β = {values['beta']:.1f}")
+        artists["axes"][3].set_title(f"content weighting $w^c_t$ (eq. 5)\nβ = {values['beta']:.1f}")
 
-    def _refresh(self, artists, stages, values):
-        artists["key"].set_data(_numpy(stages["key"].unsqueeze(0)))
-        set_bar_values(artists["similarity"], _numpy(stages["similarity"]))
-        set_bar_values(artists["content"], _numpy(stages["content"]))
-        self._retitle(artists, values)
 
-    def _plotted(self, artists):
-        return {"key": np.asarray(artists["key"].get_array(), dtype=float)[0],
-                "similarity": bar_values(artists["similarity"]),
-                "content": bar_values(artists["content"])}
 
     def _controls(self) -> list:
         beta = self.sliders["beta"]
@@ -530,6 +569,8 @@ class AddressingExplorer(Explorer):
     ``gated``, ``shifted`` and ``sharpened``.
     """
 
+    kind = "addressing"
+
     figsize = (11.0, 2.9)
     stage_names = ("content", "gated", "shifted", "sharpened")
 
@@ -537,21 +578,34 @@ class AddressingExplorer(Explorer):
                  shift: Sequence[float] = (0.1, 0.2, 0.7), gamma: float = 2.0, max_shift: int = 1,
                  beta_max: float = 30.0, gamma_max: float = 20.0):
         super().__init__()
-        self.memory = _tensor(memory)
-        n = self.memory.shape[0]
+        self.memory = check_tensor("memory", memory, "(N, M)", 2)
+        n, m = self.memory.shape
+        max_shift = check_number("max_shift", max_shift, 0, (n - 1) // 2, integer=True)
+        beta_max, gamma_max = check_number("beta_max", beta_max, 0.0, 1e4), check_number("gamma_max", gamma_max, 1.0, 1e4)
+        beta, gamma = check_number("beta", beta, 0.0, beta_max), check_number("gamma", gamma, 1.0, gamma_max)
+        gate = check_number("gate", gate, 0.0, 1.0)
+        shift = [check_number("shift mass", mass, 0.0, 1.0) for mass in shift]
         self.max_shift = max_shift
         self.shift_names = shift_names(max_shift)
         if len(shift) != len(self.shift_names):
             raise ValueError(f"shift needs {len(self.shift_names)} masses for max_shift={max_shift}, got {len(shift)}")
         if previous is None:
             previous = n // 2
-        if isinstance(previous, int):
+        if isinstance(previous, (int, np.integer)) and not isinstance(previous, bool):
             onehot = torch.zeros(n, dtype=DTYPE)
-            onehot[previous] = 1.0
+            onehot[check_number("previous", previous, 0, n - 1, integer=True)] = 1.0
             previous = onehot
-        self.initial_previous = _tensor(previous)
-        self.previous = self.initial_previous.clone()
-        self.fixed_key = None if isinstance(key, int) else _tensor(key)
+        self.initial_previous = check_tensor("previous", previous, f"(N,) = ({n},) or a location", 1)
+        if self.initial_previous.shape[0] != n or (self.initial_previous < 0).any():
+            raise ValueError(f"previous must be a weighting (N,) = ({n},) >= 0 or a location in [0, {n - 1}]")
+        self._previous = self.initial_previous.clone()
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            key = check_number("key", key, 0, n - 1, integer=True)
+            self.fixed_key = None
+        else:
+            self.fixed_key = check_tensor("key", key, f"(M,) = ({m},) or a row index", 1)
+            if self.fixed_key.shape[0] != m:
+                raise ValueError(f"key must be (M,) = ({m},) or a row index, got shape {tuple(self.fixed_key.shape)}")
         if self.fixed_key is None:
             self.sliders["key row"] = _slider("key = row", key, 0, n - 1, 1, integer=True)
         self.sliders["beta"] = _slider("β key strength", beta, 0.0, beta_max, 0.5, ".1f")
@@ -559,12 +613,6 @@ class AddressingExplorer(Explorer):
         for name, mass in zip(self.shift_names, shift):
             self.sliders[name] = _slider(f"{name} mass", float(mass), 0.0, 1.0, 0.05)
         self.sliders["gamma"] = _slider("γ sharpening", gamma, 1.0, gamma_max, 0.1, ".1f")
-        self.buttons = {"step": widgets.Button(description="step: w(t-1) := w(t)", icon="forward",
-                                               layout=widgets.Layout(width="200px")),
-                        "reset": widgets.Button(description="reset w(t-1)", icon="undo",
-                                                layout=widgets.Layout(width="140px"))}
-        self.buttons["step"].on_click(lambda _: self.step())
-        self.buttons["reset"].on_click(lambda _: self.reset())
         self._connect()
         self.update()
 
@@ -588,16 +636,37 @@ class AddressingExplorer(Explorer):
         )
         return {"previous": previous, "shift": shift, **{name: w[0, 0] for name, w in stages.items()}}
 
+    @property
+    def previous(self) -> torch.Tensor:
+        """w_{t-1}: the page's step button changes it too (the view's ``previous``)."""
+        if self._view is not None and self._view.previous:
+            return torch.tensor(self._view.previous, dtype=DTYPE)
+        return self._previous
+
+    @previous.setter
+    def previous(self, weighting) -> None:
+        self._previous = _tensor(weighting)
+        self._stages = None
+        if self._view is not None:
+            self._view.previous = as_list(self._previous)
+
     def step(self) -> "AddressingExplorer":
-        """Make the current output weighting the previous one, and recompute."""
+        """Make the current output weighting the previous one (the page's step button)."""
         self.previous = self.stages["sharpened"].clone()
-        self.update()
         return self
 
     def reset(self) -> "AddressingExplorer":
+        """Restore the starting w_{t-1} (the page's reset button)."""
         self.previous = self.initial_previous.clone()
-        self.update()
         return self
+
+    def view_data(self) -> dict:
+        return {"shape": list(self.memory.shape), "memory": as_list(self.memory), "shift_names": self.shift_names,
+                "fixed_key": None if self.fixed_key is None else as_list(self.fixed_key),
+                "initial_previous": as_list(self.initial_previous)}
+
+    def _view_previous(self) -> list:
+        return as_list(self.previous)
 
     def _make_axes(self, figure):
         return figure.subplots(1, 4, sharey=True)
@@ -627,14 +696,7 @@ class AddressingExplorer(Explorer):
         axes[2].set_title(f"3. shifted $\\tilde w$ (eq. 8)\ns=({shift})", fontsize=10)
         axes[3].set_title(f"4. sharpened $w_t$ (eq. 9)\nγ={values['gamma']:.1f}", fontsize=10)
 
-    def _refresh(self, artists, stages, values):
-        set_bar_values(artists["previous"], _numpy(stages["previous"]))
-        for name in self.stage_names:
-            set_bar_values(artists[name], _numpy(stages[name]))
-        self._retitle(artists, stages, values)
 
-    def _plotted(self, artists):
-        return {name: bar_values(artists[name]) for name in ("previous",) + self.stage_names}
 
 
 # --------------------------------------------------------------------------------------
@@ -649,10 +711,16 @@ class ScalarShiftExplorer(Explorer):
     Slider: ``x``. Stages: ``shift`` (over -k..k), ``previous``, ``shifted``.
     """
 
+    kind = "scalar"
+
     figsize = (9.0, 2.8)
 
     def __init__(self, size: int = 16, max_shift: int = 3, *, x: float = 1.3, start: int = 4):
         super().__init__()
+        size = check_number("size", size, 3, 4096, integer=True)
+        max_shift = check_number("max_shift", max_shift, 0, (size - 1) // 2, integer=True)
+        x = check_number("x", x, -float(max_shift), float(max_shift))
+        start = check_number("start", start, 0, size - 1, integer=True)
         self.max_shift = max_shift
         self.start = torch.zeros(size, dtype=DTYPE)
         self.start[start] = 1.0
@@ -666,6 +734,9 @@ class ScalarShiftExplorer(Explorer):
                                                      self.max_shift)
         shifted = addressing.convolve_shift(self.start.unsqueeze(0), shift)
         return {"shift": shift[0], "previous": self.start, "shifted": shifted[0]}
+
+    def view_data(self) -> dict:
+        return {"max_shift": self.max_shift, "start": as_list(self.start)}
 
     def _make_axes(self, figure):
         return figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
@@ -689,10 +760,4 @@ class ScalarShiftExplorer(Explorer):
         artists["axes"][0].set_title(f"shift weighting s for x = {values['x']:.2f}", fontsize=10)
         artists["axes"][1].set_title("a one-hot weighting, rotated by s", fontsize=10)
 
-    def _refresh(self, artists, stages, values):
-        set_bar_values(artists["shift"], _numpy(stages["shift"]))
-        set_bar_values(artists["shifted"], _numpy(stages["shifted"]))
-        self._retitle(artists, values)
 
-    def _plotted(self, artists):
-        return {"shift": bar_values(artists["shift"]), "shifted": bar_values(artists["shifted"])}

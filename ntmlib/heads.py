@@ -18,8 +18,17 @@ import torch.nn.functional as F
 from torch import nn
 
 from .addressing import scalar_shift_distribution
+from .validation import check_choice, check_int, check_positive
 
 SHIFT_MODES = ("distribution", "scalar")
+
+
+def check_head_counts(num_read, num_write) -> tuple[int, int]:
+    """Head counts as ints: integers >= 0 (not bools), at least one head in all."""
+    num_read, num_write = check_int("num_read_heads", num_read, 0), check_int("num_write_heads", num_write, 0)
+    if num_read + num_write == 0:
+        raise ValueError("need at least one head: num_read_heads and num_write_heads are both 0")
+    return num_read, num_write
 
 
 def _check_fixed(name: str, value, low: float, high: float) -> float | None:
@@ -61,12 +70,13 @@ class HeadBank(nn.Module):
                  max_shift: int = 1, shift_mode: str = "distribution", fixed_gate: float | None = None,
                  fixed_gamma: float | None = None):
         super().__init__()
+        num_read, num_write = check_head_counts(num_read, num_write)
+        controller_size, memory_width = check_positive(controller_size=controller_size,
+                                                       memory_width=memory_width).values()
+        max_shift = check_int("max_shift", max_shift, 0)
+        check_choice("shift_mode", shift_mode, SHIFT_MODES)
         self.fixed_gate = _check_fixed("fixed_gate", fixed_gate, 0.0, 1.0)
         self.fixed_gamma = _check_fixed("fixed_gamma", fixed_gamma, 1.0, float("inf"))
-        if num_read < 0 or num_write < 0 or num_read + num_write == 0:
-            raise ValueError(f"need at least one head and no negative counts, got {num_read} read and {num_write} write")
-        if shift_mode not in SHIFT_MODES:
-            raise ValueError(f"unknown shift_mode {shift_mode!r}; expected one of {SHIFT_MODES}")
         self.num_read, self.num_write = num_read, num_write
         self.memory_width, self.max_shift, self.shift_mode = memory_width, max_shift, shift_mode
         shift_width = 2 * max_shift + 1 if shift_mode == "distribution" else 1

@@ -20,10 +20,10 @@ import torch
 from torch import nn
 
 from . import addressing
-from .controllers import make_controller
-from .heads import HeadBank
+from .controllers import CONTROLLER_KINDS, make_controller
+from .heads import HeadBank, check_head_counts
 from .memory import read, write
-from .validation import check_positive, check_sequence_input
+from .validation import check_choice, check_int, check_positive, check_sequence_input
 
 MEMORY_INITS = ("constant", "learned", "random")
 
@@ -47,6 +47,17 @@ class NTMTrace:
     gate: torch.Tensor  # (B, T, H)
     gamma: torch.Tensor  # (B, T, H)
     shift: torch.Tensor  # (B, T, H, 2k+1)
+
+
+def write_focus_penalty(add: torch.Tensor, write_weightings: torch.Tensor) -> torch.Tensor:
+    """How much a step writes without focus: ``sum_heads ||a|| * (1 - max_i w(i))``, ``(B,)``.
+
+    ``add`` ``(B, W, M)``, ``write_weightings`` ``(B, W, N)``. Zero for a write focused
+    on one location (max w = 1) or one that adds nothing (a = 0); largest for a strong
+    add vector spread evenly over the memory. It knows nothing of any task: a penalty on
+    blurred writes, our addition to the paper's training (chapter 8 measures why).
+    """
+    return (add.norm(dim=-1) * (1 - write_weightings.max(dim=-1).values)).sum(dim=-1)
 
 
 class NTM(nn.Module):
@@ -74,11 +85,14 @@ class NTM(nn.Module):
                  memory_init: str = "constant", fixed_gate: float | None = None,
                  fixed_gamma: float | None = None):
         super().__init__()
-        check_positive(input_width=input_width, output_width=output_width, memory_size=memory_size,
-                       memory_width=memory_width)
-        if memory_init not in MEMORY_INITS:
-            raise ValueError(f"unknown memory_init {memory_init!r}; expected one of {MEMORY_INITS}")
-        if not isinstance(max_shift, int) or max_shift < 0 or 2 * max_shift + 1 > memory_size:
+        input_width, output_width, memory_size, memory_width = check_positive(
+            input_width=input_width, output_width=output_width, memory_size=memory_size,
+            memory_width=memory_width).values()
+        num_read_heads, num_write_heads = check_head_counts(num_read_heads, num_write_heads)
+        check_choice("controller kind", controller, CONTROLLER_KINDS)
+        check_choice("memory_init", memory_init, MEMORY_INITS)
+        max_shift = check_int("max_shift", max_shift, 0)
+        if 2 * max_shift + 1 > memory_size:
             raise ValueError(f"max_shift must be an integer with 0 <= 2*max_shift+1 <= memory_size={memory_size}, got {max_shift!r}")
         self.input_width, self.output_width = input_width, output_width
         self.memory_size, self.memory_width = memory_size, memory_width
@@ -152,22 +166,30 @@ class NTM(nn.Module):
         finally:
             self._step = step
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits ``(B, T, output_width)`` for inputs ``(B, T, input_width)``."""
-        check_sequence_input(x, self.input_width)
+    def forward(self, x: torch.Tensor, *, write_focus: bool = False):
+        """Logits ``(B, T, output_width)`` for inputs ``(B, T, input_width)`` in the model's dtype.
+
+        With ``write_focus=True`` returns ``(logits, focus)``: ``focus`` ``(B,)`` is
+        :func:`write_focus_penalty` averaged over the time steps (the regulariser of
+        ``TrainConfig.write_focus``).
+        """
+        check_sequence_input(x, self.input_width, self.output.weight.dtype)
         state = self.initial_state(x.shape[0])
-        outputs = []
+        outputs, penalties = [], []
         # Time-major and contiguous: every step's input has the same strides whatever T
         # is, so a compiled step is not recompiled for each sequence length.
         for x_t in x.transpose(0, 1).contiguous().unbind(0):
-            logits, state, _ = self._step(x_t, state)
+            logits, state, p = self._step(x_t, state)
             outputs.append(logits)
-        return torch.stack(outputs, dim=1)
+            if write_focus:
+                penalties.append(write_focus_penalty(p.add, state[1][:, self.num_read_heads:]))
+        logits = torch.stack(outputs, dim=1)
+        return (logits, torch.stack(penalties, dim=1).mean(dim=1)) if write_focus else logits
 
     @torch.no_grad()
     def trace(self, x: torch.Tensor) -> NTMTrace:
         """Run without gradients and record every step's heads and memory (for figures)."""
-        check_sequence_input(x, self.input_width)
+        check_sequence_input(x, self.input_width, self.output.weight.dtype)
         state = self.initial_state(x.shape[0])
         steps = []
         for x_t in x.unbind(1):

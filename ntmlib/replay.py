@@ -12,10 +12,9 @@ and shows, for the step ``t`` chosen on a slider (or played by the ▶ button):
   bars, the erase and add vectors ``e_t``, ``a_t`` (eq. 3-4) and the read
   vector ``r_t`` (eq. 2), and the output at ``t`` beside its target.
 
-It needs nothing but ipywidgets 8 and matplotlib: the figure is drawn with the
-Agg backend and shown as a PNG in an ``ipywidgets.Image``, so it works the same
-in Jupyter, JupyterLab, VS Code and Colab (no ``ipympl``), and the built HTML
-book shows the frame the slider was left at.
+It is an :class:`ntmlib.explorers.Explorer`: the page draws it (``static/explorers.js``)
+from the whole trace, which travels in the widget's state as float32 buffers, so the
+slider and the ▶ play button work without a kernel, in the static book too.
 
 For tests and curious readers the explorer exposes what it shows:
 
@@ -24,11 +23,9 @@ For tests and curious readers the explorer exposes what it shows:
   locations), ``"read_weighting"``, ``"write_weighting"`` (N), ``"erase"``,
   ``"add"``, ``"read"`` (M), ``"output"`` (sigmoid of the logits), ``"input"``,
   ``"target"`` (when ``y`` was given) and ``"t"``;
-- ``explorer.plotted``: the same numbers read back from the figure's artists
-  (memory and weightings restricted to ``explorer.locations``);
+- ``explorer.view.data``: what the page draws from (memory for ``explorer.locations``);
 - ``explorer.trace``: the whole :class:`~ntmlib.ntm.NTMTrace` (on the CPU);
-- ``explorer.gallery([t1, t2, ...])``: a static figure of several steps, for
-  pages without a running kernel.
+- ``explorer.gallery([t1, t2, ...])``: a static matplotlib figure of several steps.
 
 Typical use in a chapter::
 
@@ -39,17 +36,15 @@ Typical use in a chapter::
 """
 from __future__ import annotations
 
-import io
 from typing import Iterable
 
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 import torch
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from .explorers import Explorer, check_number, pack
 from .plots import BOOK_COLORS, _channel_names, _location_ticks, _sigmoid, book_rc, used_locations
 
 __all__ = ["ReplayExplorer"]
@@ -62,7 +57,7 @@ def _numpy(t: torch.Tensor) -> np.ndarray:
     return t.detach().to("cpu").float().numpy().astype(float)
 
 
-class ReplayExplorer:
+class ReplayExplorer(Explorer):
     """Step through a trained NTM's memory, reads and writes on one example.
 
     Parameters
@@ -89,11 +84,13 @@ class ReplayExplorer:
         A task name, to name the input and output channels.
     """
 
+    kind = "replay"
     figsize = (12.0, 6.6)
-    dpi = 80
+    interval_ms = 350  # Play: one step every 350 ms
 
     def __init__(self, model, x, y=None, mask=None, index: int = 0, *, read_head: int = 0, write_head: int = 0,
                  locations="auto", threshold: float = 0.05, start: int | None = None, task=None):
+        super().__init__()
         if not hasattr(model, "trace"):
             raise TypeError(f"{type(model).__name__} has no trace(): only NTMs have a memory to replay "
                             "(the LSTM baseline keeps everything in its hidden state)")
@@ -133,6 +130,9 @@ class ReplayExplorer:
             self.locations = np.arange(self.memory_size)
         else:
             self.locations = np.asarray(locations, dtype=int)
+            if self.locations.ndim != 1 or len(self.locations) == 0 or not (
+                    (0 <= self.locations) & (self.locations < self.memory_size)).all():
+                raise ValueError(f"locations must be indices in [0, {self.memory_size - 1}], got {locations!r}")
         self.task = task
         # One colour scale for the whole replay, so that colours mean the same at every step.
         self._memory_max = float(np.abs(self._memory[:, self.locations]).max()) or 1.0
@@ -143,28 +143,42 @@ class ReplayExplorer:
                 start = max(int(np.nonzero(self.mask > 0)[0][0]) - 1, 0)
             else:
                 start = self.steps - 1
-        self.slider = widgets.IntSlider(value=int(start), min=0, max=self.steps - 1, step=1, description="step t",
+        start = check_number("start", start, 0, self.steps - 1, integer=True)
+        self.slider = widgets.IntSlider(value=start, min=0, max=self.steps - 1, step=1, description="step t",
                                         continuous_update=True, style={"description_width": "60px"},
-                                        layout=widgets.Layout(width="520px"))
-        self.play = widgets.Play(value=int(start), min=0, max=self.steps - 1, step=1, interval=350,
-                                 description="play", layout=widgets.Layout(width="110px"))
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
+                                        layout=widgets.Layout(width="520px", max_width="100%"))
         self.sliders = {"t": self.slider}
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.renders = 0
-        self.current: dict[str, np.ndarray | int] = {}
         self._rc = book_rc()
-        self.figure: Figure | None = None
-        self._artists: dict = {}
-        self.slider.observe(lambda change: self.update(), names="value")
+        self._connect()
         self.update()
+
+    @property
+    def current(self) -> dict:
+        """The numbers of the slider's step (what the page draws)."""
+        return self.data_at(self.slider.value)
+
+    def compute(self, t: int | None = None) -> dict:
+        return self.data_at(self.slider.value if t is None else t)
+
+    def view_data(self) -> dict:
+        """The trace, compactly: float32 buffers (memory only for the rows shown)."""
+        locs = self.locations
+        names = _channel_names(self.task, self.inputs.shape[1], 0)
+        return {
+            "steps": self.steps, "memory_size": self.memory_size, "locations": [int(i) for i in locs],
+            "width": self._memory.shape[2], "input_width": self.inputs.shape[1], "output_width": self._output.shape[1],
+            "input_names": names, "interval": self.interval_ms,
+            "memory_max": self._memory_max, "vector_max": self._vector_max, "bar_max": self.bar_max,
+            "inputs": pack(self.inputs), "targets": None if self.targets is None else pack(self.targets),
+            "mask": None if self.mask is None else pack(self.mask),
+            "write_w": pack(self._write_w), "read_w": pack(self._read_w), "memory": pack(self._memory[:, locs]),
+            "erase": pack(self._erase), "add": pack(self._add), "read": pack(self._read), "output": pack(self._output),
+        }
 
     # -- what step t holds ---------------------------------------------------------------
     def data_at(self, t: int) -> dict:
         """The numbers of step ``t`` (what :attr:`current` holds after moving there)."""
-        t = int(t)
-        if not 0 <= t < self.steps:
-            raise ValueError(f"step {t} out of range 0..{self.steps - 1}")
+        t = check_number("step", t, 0, self.steps - 1, integer=True)
         data = {
             "t": t,
             "memory": self._memory[t],
@@ -262,7 +276,7 @@ class ReplayExplorer:
                                        color=BOOK_COLORS["write"], label="write")
         a["read_bars"] = ax_bars.barh(rows + 0.2, data["read_weighting"][locs], height=0.4,
                                       color=BOOK_COLORS["read"], label="read")
-        ax_bars.set_xlim(0, 1.02)
+        ax_bars.set_xlim(0, 1.02 * self.bar_max)
         ax_bars.set_title("$w_t$", loc="left", fontsize=10)
         ax_bars.tick_params(labelleft=False, labelsize=8)
         ax_bars.grid(axis="y", visible=False)
@@ -305,10 +319,11 @@ class ReplayExplorer:
             line.set_xdata([t, t])
         a["memory"].set_data(data["memory"][locs])
         for key, weighting in (("write_focus", data["write_weighting"]), ("read_focus", data["read_weighting"])):
-            shown = weighting[locs]
-            row = int(np.argmax(shown))
-            a[key].set_y(row - 0.5)
-            a[key].set_visible(bool(shown[row] >= 0.2))  # no outline for a blurry weighting
+            at = int(np.argmax(weighting))  # the focus over all N locations, as the title says
+            rows = np.nonzero(locs == at)[0]
+            a[key].set_y((rows[0] if len(rows) else 0) - 0.5)
+            # no outline for a blurry weighting, nor on a row that is not the focus
+            a[key].set_visible(bool(len(rows) and weighting[at] >= 0.2))
         for bars, values in ((a["write_bars"], data["write_weighting"][locs]),
                              (a["read_bars"], data["read_weighting"][locs])):
             for bar, v in zip(bars, values):
@@ -326,44 +341,20 @@ class ReplayExplorer:
             a["output_title"].set_text("output (sigmoid)")
         a["output"].set_data(out)
         phase = self.phase(t)
-        focus = (f"write focus at location {int(np.argmax(data['write_weighting']))}, "
-                 f"read focus at {int(np.argmax(data['read_weighting']))}")
+        focus = (f"write focus at location {self._focus_text(data['write_weighting'])}, "
+                 f"read focus at {self._focus_text(data['read_weighting'])}")
         a["title"].set_text(f"step t = {t}" + (f" ({phase})" if phase else "") + f": {focus}")
 
-    def update(self) -> None:
-        """Redraw for the slider's step (called on every slider change)."""
-        self.current = self.data_at(self.slider.value)
-        with mpl.rc_context(self._rc):
-            if self.figure is None:
-                self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-                FigureCanvasAgg(self.figure)
-                self._artists = self._draw(self.figure, self.current)
-                self.figure.canvas.draw()  # let constrained layout place everything once ...
-                self.figure.set_layout_engine("none")  # ... then keep it: redraws are faster
-            else:
-                self._refresh(self._artists, self.current)
-            buffer = io.BytesIO()
-            self.figure.savefig(buffer, format="png", dpi=self.dpi)
-        self.image.value = buffer.getvalue()
-        self.renders += 1
+    def _focus_text(self, weighting) -> str:
+        at = int(np.argmax(weighting))
+        return f"{at}" if at in self.locations else f"{at} (outside the rows shown)"
 
     @property
-    def plotted(self) -> dict[str, np.ndarray]:
-        """What the figure shows now, read back from its artists (rows: ``self.locations``)."""
-        a = self._artists
-        t = self.current["t"]
-        return {
-            "t": int(a["time_lines"][0].get_xdata()[0]),
-            "memory": np.asarray(a["memory"].get_array()),
-            "write_weighting": np.array([bar.get_width() for bar in a["write_bars"]]),
-            "read_weighting": np.array([bar.get_width() for bar in a["read_bars"]]),
-            "write_weightings": np.ma.filled(a["write_weightings"].get_array()[:, : t + 1], np.nan),
-            "read_weightings": np.ma.filled(a["read_weightings"].get_array()[:, : t + 1], np.nan),
-            "erase": np.asarray(a["erase"].get_array())[0],
-            "add": np.asarray(a["add"].get_array())[0],
-            "read": np.asarray(a["read"].get_array())[0],
-            "output": np.asarray(a["output"].get_array())[-1],
-        }
+    def bar_max(self) -> float:
+        """The w_t bars' scale: 1, or the largest weight the rows shown ever get (rounded
+        up to 0.05) when the weightings stay blurry, so the bars are never invisible."""
+        top = float(max(self._read_w[:, self.locations].max(), self._write_w[:, self.locations].max()))
+        return 1.0 if top > 0.5 else max(0.05, float(np.ceil(top * 20) / 20))
 
     def gallery(self, steps: Iterable[int], *, width: float | None = None):
         """A static pyplot figure with one replay frame per step in ``steps`` (for the
@@ -377,19 +368,6 @@ class ReplayExplorer:
         for subfigure, t in zip(subfigures, steps):
             self._draw(subfigure, self.data_at(t))
         return fig
-
-    # -- the interface -----------------------------------------------------------------------
-    @property
-    def widget(self) -> widgets.VBox:
-        """The whole interface: play button and slider above the figure."""
-        if not hasattr(self, "_widget"):
-            self._widget = widgets.VBox([widgets.HBox([self.play, self.slider]), self.image])
-        return self._widget
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     def __repr__(self) -> str:
         return (f"ReplayExplorer(steps={self.steps}, t={self.slider.value}, "

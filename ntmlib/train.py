@@ -49,6 +49,8 @@ import json
 import math
 import platform
 import random
+import re
+import shlex
 import sys
 import time
 import zlib
@@ -60,13 +62,15 @@ import torch
 from torch import nn
 
 from . import checkpoint as ckpt
+from . import cli, runguard
 from .config import ARCHITECTURES, PAPER, TASK_NAMES, build_model, check_names, count_parameters, model_kwargs
-from .evaluate import draw_batches, evaluate_batches, evaluate_task
+from .evaluate import case_task, draw_batches, evaluate_batches, evaluate_task
 from .metrics import bit_errors, cost_bits
 from .ntm import MEMORY_INITS
 from .tasks import get_task
+from .validation import torch_threads
 
-__all__ = ["TrainConfig", "TrainResult", "TrainingDiverged", "train", "default_learning_rate",
+__all__ = ["TrainConfig", "TrainResult", "TrainingDiverged", "TrainingInterrupted", "train", "default_learning_rate",
            "resolve_device", "make_optimizer", "main", "CURVE_COLUMNS", "OPTIMIZERS", "DEFAULT_STEPS"]
 
 OPTIMIZERS = ("rmsprop", "adam")
@@ -82,7 +86,8 @@ COMPILE_BY_DEFAULT = True
 # Fields that decide the trajectory of a run: a resumed run must agree on all of them.
 _IDENTITY_FIELDS = ("task", "arch", "batch_size", "lr", "optimizer", "momentum", "alpha", "eps", "centered",
                     "clip", "seed", "memory_init", "model_overrides", "task_kwargs", "eval_every",
-                    "eval_sequences", "eval_batch_size", "eval_case", "eval_fresh")
+                    "eval_sequences", "eval_batch_size", "eval_case", "eval_fresh", "write_focus",
+                    "init_from", "select_on")
 
 
 class TrainingDiverged(RuntimeError):
@@ -94,6 +99,20 @@ class TrainingDiverged(RuntimeError):
     def __init__(self, message: str, result: "TrainResult | None" = None):
         super().__init__(message)
         self.result = result
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Training stopped by Ctrl-C (SIGINT) after finishing its step and writing a checkpoint.
+
+    ``step``: the steps done; ``checkpoint``: the file a resume continues from (None
+    without an ``out`` directory); ``result``: the run so far.
+    """
+
+    def __init__(self, step: int, checkpoint: Path | None, result: "TrainResult"):
+        where = (f"checkpoint written to {checkpoint}; resume with resume=True (command line: --resume)"
+                 if checkpoint is not None else "nothing written (no out directory)")
+        super().__init__(f"interrupted at step {step}: {where}")
+        self.step, self.checkpoint, self.result = step, checkpoint, result
 
 
 def default_learning_rate(task: str, arch: str, optimizer: str = "rmsprop", batch_size: int = 32) -> float:
@@ -146,6 +165,8 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     name = str(device)
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if not (name in DEVICES or re.fullmatch(r"cuda:\d+", name)):
+        raise ValueError(f"unknown device {name!r}; expected auto, cpu, cuda or cuda:N")
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise ValueError(f"device {name!r} requested but CUDA is not available (torch {torch.__version__}); "
                          f"use --device cpu or --device auto")
@@ -212,8 +233,19 @@ class TrainConfig:
     evaluations are comparable and the best model is not chosen by a lucky draw of
     short sequences; ``eval_fresh=True`` draws new sequences for every evaluation.
 
+    Our additions (all off by default): ``write_focus`` (lambda >= 0: adds lambda times
+    the mean over time steps of :func:`~ntmlib.ntm.write_focus_penalty`, the add vector's
+    norm times one minus the write weighting's peak, to the cost; NTMs only);
+    ``init_from`` (a directory with ``model.pt`` and ``config.json`` of the same task,
+    architecture and model arguments: the run starts from those weights, a fine-tune);
+    ``select_on`` (a case such as "L=15,R=8", see :func:`~ntmlib.evaluate.case_task`:
+    every evaluation also measures ``eval_sequences`` held-out sequences of that case,
+    columns ``select_cost_bits``/``select_bit_errors``, and the best model is the one
+    with the lowest ``select_cost_bits`` instead of ``eval_cost_bits``).
+
     Stopping: ``steps``; ``target_bit_errors`` (stop once an evaluation is below it);
-    ``max_seconds`` (total wall time of the run, resumed parts included).
+    ``max_seconds`` (total wall time of the run, resumed parts included, each part's
+    one-off compile excluded). ``steps`` too is a total: a resume trains up to it.
 
     Machinery: ``device`` ("auto", "cpu", "cuda"), ``compile`` (compile the NTM's
     per-step function; None: on the CPU for NTMs), ``threads`` (torch intra-op threads,
@@ -256,6 +288,9 @@ class TrainConfig:
     progress: bool = True
     max_bad_steps: int = 10
     max_rollbacks: int = 3
+    write_focus: float = 0.0
+    init_from: str | None = None
+    select_on: str | None = None
 
     def validate(self) -> "TrainConfig":
         """Raise ValueError for anything that cannot run; returns self."""
@@ -292,9 +327,32 @@ class TrainConfig:
         if not isinstance(self.model_overrides, dict) or not isinstance(self.task_kwargs, dict):
             raise ValueError("model_overrides and task_kwargs must be dicts")
         resolve_device(self.device)
+        _check_float("write_focus", self.write_focus, positive=False)
+        if self.write_focus < 0 or (self.write_focus and self.arch == "lstm"):
+            raise ValueError(f"write_focus must be >= 0 and applies to the NTMs (ntm-lstm, ntm-ff), "
+                             f"got {self.write_focus!r} for {self.arch}")
         if self.resume and self.out is None:
             raise ValueError("resume needs an out directory (the one holding checkpoint.pt)")
+        if self.out is not None and Path(self.out).exists() and not Path(self.out).is_dir():
+            raise ValueError(f"out (--out) {self.out} is a file; expected a directory (or a path not yet there)")
+        self._check_model_and_task()
         return self
+
+    def _check_model_and_task(self) -> None:
+        """Build the task and (on the meta device: no memory, no time) the model, so that a bad
+        argument is an error naming it before anything is written."""
+        try:
+            task = get_task(self.task, **self.task_kwargs)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"task_kwargs (--task-arg): {error}") from None
+        if self.eval_case is not None and self.eval_case not in task.generalisation_cases():
+            raise ValueError(f"unknown eval_case {self.eval_case!r} for {self.task}; expected one of "
+                             f"{list(task.generalisation_cases())}")
+        try:
+            with torch.device("meta"):
+                build_model(self.task, self.arch, **self.model_arguments())
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"model_overrides (--model-arg): {error}") from None
 
     def resolved(self) -> "TrainConfig":
         """A copy with every ``None`` default filled in (steps, lr, compile, checkpoint_every)."""
@@ -419,17 +477,14 @@ class _Run:
     def __init__(self, config: TrainConfig, device: torch.device):
         self.config, self.device = config, device
         self.task = get_task(config.task, **config.task_kwargs)
-        if config.eval_case is None:
-            self.eval_task = self.task
-        else:
-            cases = self.task.generalisation_cases()
-            if config.eval_case not in cases:
-                raise ValueError(f"unknown eval_case {config.eval_case!r} for {config.task}; expected one of {list(cases)}")
-            self.eval_task = cases[config.eval_case]
+        # (eval_case was checked by TrainConfig.validate)
+        self.eval_task = self.task if config.eval_case is None else self.task.generalisation_cases()[config.eval_case]
         torch.manual_seed(_stream_seed(config.seed, "model"))
         random.seed(config.seed)
         self.model_arguments = config.model_arguments()
         self.model = build_model(config.task, config.arch, **self.model_arguments).to(device)
+        if config.init_from is not None:
+            self.model.load_state_dict(_initial_weights(config, self.model_arguments))
         self.optimizer = make_optimizer(config, self.model.parameters())
         self.data_generator = torch.Generator().manual_seed(_stream_seed(config.seed, "train"))
         self.eval_generator = torch.Generator().manual_seed(_stream_seed(config.seed, "eval"))
@@ -438,9 +493,15 @@ class _Run:
         self.eval_batches = None if config.eval_fresh else draw_batches(
             self.eval_task, sequences=config.eval_sequences, generator=self.eval_generator,
             batch_size=config.eval_batch_size, device=device)
+        # The held-out case that picks the best model (select_on): a fixed set of its own stream.
+        self.select_batches = None if config.select_on is None else draw_batches(
+            case_task(self.task, config.select_on), sequences=config.eval_sequences,
+            generator=torch.Generator().manual_seed(_stream_seed(config.seed, "select")),
+            batch_size=config.eval_batch_size, device=device)
         self.step = 0
         self.sequences = 0
         self.wall_seconds = 0.0
+        self.compile_seconds = 0.0  # of every part so far: wall time that --max-seconds does not count
         self.skipped_steps = 0
         self.bad_streak = 0
         self.lr_scale = 1.0
@@ -458,6 +519,7 @@ class _Run:
             "optimizer": _to_cpu(self.optimizer.state_dict()),
             "rng": ckpt.rng_state(data=self.data_generator, eval=self.eval_generator),
             "progress": {"step": self.step, "sequences": self.sequences, "wall_seconds": self.wall_seconds,
+                         "compile_seconds": self.compile_seconds,
                          "skipped_steps": self.skipped_steps, "bad_streak": self.bad_streak,
                          "lr_scale": self.lr_scale, "accumulated": dict(self.accumulated)},
             "rollbacks": copy.deepcopy(self.rollbacks),
@@ -481,7 +543,12 @@ class _Run:
                            if state["best_state"] is not None else None)
         self.set_lr()
         self.wall_seconds = progress["wall_seconds"]
+        self.compile_seconds = progress.get("compile_seconds", 0.0)
         ckpt.set_rng_state(state["rng"], data=self.data_generator, eval=self.eval_generator)
+
+    def budget_seconds(self) -> float:
+        """The wall time that counts against ``max_seconds``: all of it but the compiles."""
+        return self.wall_seconds - self.compile_seconds
 
     def current_lr(self, step: int | None = None) -> float:
         """The rate of the iteration after ``step`` (default: the steps done): the configured
@@ -492,6 +559,33 @@ class _Run:
     def set_lr(self) -> None:
         for group in self.optimizer.param_groups:
             group["lr"] = self.current_lr()
+
+
+def _initial_weights(config: TrainConfig, model_arguments: dict) -> dict:
+    """The weights in ``config.init_from``, checked to fit the model being trained."""
+    directory = Path(config.init_from)
+    try:
+        saved = json.loads((directory / "config.json").read_text())
+        weights = ckpt.load_state_dict_file(directory / "model.pt")
+    except (OSError, ValueError, ckpt.CheckpointError) as error:
+        raise ValueError(f"init_from {str(directory)!r} must be a directory with model.pt and config.json "
+                         f"(a trained model's): {error}") from None
+    ours = {"task": config.task, "arch": config.arch, "model_kwargs": _jsonish(model_arguments)}
+    theirs = {key: saved.get(key) for key in ours}
+    if theirs != ours:
+        raise ValueError(f"init_from {str(directory)!r} holds a different model: {theirs}, expected {ours}")
+    return weights
+
+
+def _losses(model: nn.Module, config: TrainConfig, x, y, mask):
+    """(logits, the loss to minimise, the cost in bits); the loss adds the write-focus term."""
+    if not config.write_focus:
+        logits = model(x)
+        cost = cost_bits(logits, y, mask)
+        return logits, cost, cost
+    logits, focus = model(x, write_focus=True)
+    cost = cost_bits(logits, y, mask)
+    return logits, cost + config.write_focus * focus.mean(), cost
 
 
 def _check_resume_compatible(saved: dict, config: TrainConfig, path: Path, step: int) -> None:
@@ -536,6 +630,9 @@ def _evaluate(run: _Run) -> dict:
     }
     if "optimal_cost_bits" in figures:
         row["eval_optimal_cost_bits"] = figures["optimal_cost_bits"]
+    if run.select_batches is not None:
+        held_out = evaluate_batches(run.model, run.task.name, run.select_batches)
+        row["select_cost_bits"], row["select_bit_errors"] = held_out["cost_bits"], held_out["bit_errors"]
     run.accumulated = {"cost": 0.0, "errors": 0.0, "count": 0}
     return row
 
@@ -562,7 +659,7 @@ def _config_json(run: _Run, stopped: str | None, compile_seconds: float | None) 
         "rollbacks": run.rollbacks,
         "best": run.best,
         "last": run.curve[-1] if run.curve else None,
-        "finished": stopped is not None,
+        "finished": stopped is not None,  # an interrupted part writes None: it is to be resumed
         "stopped": stopped,
         "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
@@ -577,21 +674,16 @@ def train(config: TrainConfig, *, on_eval=None) -> TrainResult:
     and :class:`TrainingDiverged` when the divergence guard gives up.
     """
     config = config.resolved()
-    threads = torch.get_num_threads()
-    if config.threads is not None:
-        torch.set_num_threads(config.threads)
-    try:
-        return _train(config, on_eval)
-    finally:
-        torch.set_num_threads(threads)
+    with torch_threads(config.threads), runguard.owned_directory(config.out, quiet=not config.progress), \
+            runguard.InterruptRequest() as interrupt:
+        return _train(config, on_eval, interrupt)
 
 
-def _train(config: TrainConfig, on_eval) -> TrainResult:
+def _train(config: TrainConfig, on_eval, interrupt: runguard.InterruptRequest) -> TrainResult:
     device = resolve_device(config.device)
     out = Path(config.out) if config.out is not None else None
     checkpoint_path = out / ckpt.CHECKPOINT_NAME if out is not None else None
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
         ckpt.remove_stale_temporaries(out)
         if checkpoint_path.exists() and not config.resume:
             raise ValueError(f"{checkpoint_path} exists: pass --resume (resume=True) to continue that run, "
@@ -617,6 +709,11 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
     if config.compile and hasattr(run.model, "compile_step"):
         run.model.compile_step()
         compiled = True
+        if config.progress:
+            print(COMPILE_NOTICE, file=sys.stderr, flush=True)
+    done_already = _nothing_to_do(run, config, out)
+    if done_already is not None:
+        print(done_already, file=sys.stderr, flush=True)
 
     def save_files(stopped: str | None = None, *, model_file: bool = False) -> None:
         if out is None:
@@ -628,8 +725,9 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
 
     def record(row: dict) -> None:
         run.curve.append(row)
-        improved = run.best is None or row["eval_cost_bits"] < run.best["eval_cost_bits"]
-        if improved and math.isfinite(row["eval_cost_bits"]):
+        key = "select_cost_bits" if config.select_on else "eval_cost_bits"  # what picks the best model
+        improved = run.best is None or row[key] < run.best[key]
+        if improved and math.isfinite(row[key]):
             run.best, run.best_state = dict(row), _clone_state_dict(run.model)
         save_files(model_file=improved)
         if on_eval is not None:
@@ -648,11 +746,17 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
     try:
         while True:
             run.wall_seconds = base_wall + time.perf_counter() - started
+            if interrupt.requested:
+                stopped = "interrupted"
+                break
             if run.step >= config.steps:
                 stopped = "steps"
                 break
-            if config.max_seconds is not None and run.wall_seconds >= config.max_seconds:
+            if config.max_seconds is not None and run.budget_seconds() >= config.max_seconds:
                 stopped = "max_seconds"
+                break
+            if first_step and _target_met(run, config):  # a resumed run that had reached it
+                stopped = "target"
                 break
             if any(at == run.step for at, _ in config.lr_drops):
                 run.set_lr()
@@ -660,16 +764,14 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
             run.model.train()
             t0 = time.perf_counter()
             try:
-                logits = run.model(x)
-                loss = cost_bits(logits, y, mask)
+                logits, loss, cost = _losses(run.model, config, x, y, mask)
             except Exception as error:  # a compile failure surfaces on the first call
                 if not (compiled and first_step):
                     raise
                 print(f"torch.compile failed ({type(error).__name__}: {error}); training eagerly", file=sys.stderr)
                 run.model.uncompile()
                 compiled = False
-                logits = run.model(x)
-                loss = cost_bits(logits, y, mask)
+                logits, loss, cost = _losses(run.model, config, x, y, mask)
             ok = bool(torch.isfinite(loss))
             if ok:
                 run.optimizer.zero_grad(set_to_none=True)
@@ -680,12 +782,14 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
                     run.optimizer.step()
             if first_step and compiled:
                 compile_seconds = round(time.perf_counter() - t0, 3)
+                run.compile_seconds += compile_seconds
+                bar.unpause()  # the rate and time left leave the compile out
             first_step = False
             run.step += 1
             run.sequences += config.batch_size
             if ok:
                 run.bad_streak = 0
-                run.accumulated["cost"] += float(loss.detach())
+                run.accumulated["cost"] += float(cost.detach())
                 run.accumulated["errors"] += float(bit_errors(logits.detach(), y, mask))
                 run.accumulated["count"] += 1
             else:
@@ -698,8 +802,8 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
                         raise TrainingDiverged(
                             f"training diverged: {config.max_bad_steps} consecutive steps with a non-finite loss "
                             f"or gradient at step {run.step}, after {len(run.rollbacks)} rollbacks that each "
-                            f"halved the learning rate (now {run.current_lr():g}). The best model so far "
-                            f"is kept{' in ' + str(out) if out else ''}; try a smaller --lr or another --seed.",
+                            f"halved the learning rate (now {run.current_lr():g}). {_kept(run, out)}; "
+                            f"try a smaller --lr or another --seed.",
                             _result(run, config, "diverged", out, compiled, compile_seconds))
                     # Back to the last checkpointed weights and optimiser state with half the
                     # learning rate. Steps, sequences, curve and best model carry on (the data
@@ -727,7 +831,7 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
                 record(row)
                 postfix.update(eval_cost=f"{row['eval_cost_bits']:.3g}", bit_errors=f"{row['eval_bit_errors']:.3g}")
                 bar.set_postfix(postfix)
-                if config.target_bit_errors is not None and row["eval_bit_errors"] < config.target_bit_errors:
+                if _target_met(run, config):
                     stopped = "target"
             if run.step % config.checkpoint_every == 0 or at_end or stopped == "target":
                 if not _all_finite(run.model.parameters()):
@@ -738,8 +842,21 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
                     snapshot = take_snapshot()
             if stopped == "target":
                 break
+        if stopped != "interrupted":
+            bar.total = bar.n  # a run that ends as planned ends full (a notebook's bar turns green)
+            if stopped != "steps":
+                bar.set_description(f"{config.task}/{config.arch} (stopped: {stopped})", refresh=False)
+            bar.refresh()
     finally:
         bar.close()
+
+    if stopped == "interrupted":
+        run.wall_seconds = base_wall + time.perf_counter() - started
+        if checkpoint_path is not None:
+            ckpt.save_checkpoint(checkpoint_path, run.state())
+        save_files(None)
+        raise TrainingInterrupted(run.step, checkpoint_path,
+                                  _result(run, config, stopped, out, compiled, compile_seconds))
 
     run.wall_seconds = base_wall + time.perf_counter() - started
     if not run.curve or run.curve[-1]["step"] != run.step:
@@ -750,10 +867,47 @@ def _train(config: TrainConfig, on_eval) -> TrainResult:
         record(_evaluate(run))
         run.eval_generator.set_state(saved_eval)
         run.accumulated = saved_accumulated
+    if _target_met(run, config):
+        stopped = "target"  # the last evaluation reached the target, whatever stopped the loop
     if checkpoint_path is not None:
         ckpt.save_checkpoint(checkpoint_path, run.state())
     save_files(stopped, model_file=True)
     return _result(run, config, stopped, out, compiled, compile_seconds)
+
+
+COMPILE_NOTICE = ("compiling the training step with torch.compile, once per machine and shape: ~1-2 min the first "
+                  "time, seconds once cached (not counted in --max-seconds; --no-compile trains eagerly)")
+
+
+def _kept(run: _Run, out: Path | None) -> str:
+    """Where the best model is, for a message: only a model that exists is claimed."""
+    if run.best_state is None:
+        return "No model was saved (no evaluation with finite figures had finished)"
+    return f"The best model so far (step {run.best['step']}) is kept in {out / 'model.pt'}" if out else \
+        f"The best model so far is the step-{run.best['step']} one in the result"
+
+
+def _nothing_to_do(run: _Run, config: TrainConfig, out: Path | None) -> str | None:
+    """Why a resumed run has nothing to do (one line), or None."""
+    if run.step == 0:
+        return None
+    where = f"the checkpoint in {out} is at step {run.step}"
+    if run.step >= config.steps:
+        return (f"nothing to train: {where} and --steps {config.steps} is the total to reach (not a number of "
+                f"further steps); pass --steps above {run.step} to train on")
+    if config.max_seconds is not None and run.budget_seconds() >= config.max_seconds:
+        return (f"nothing to train: {where}, whose parts used {run.budget_seconds():.0f} s of --max-seconds "
+                f"{config.max_seconds:g} (a total over every part, compiles excluded); pass a larger --max-seconds")
+    if _target_met(run, config):
+        return (f"nothing to train: {where}, whose last evaluation ({run.curve[-1]['eval_bit_errors']:.3g} bit "
+                f"errors/seq) is already below --target-bit-errors {config.target_bit_errors:g}")
+    return None
+
+
+def _target_met(run: _Run, config: TrainConfig) -> bool:
+    """Whether the last evaluation is below ``target_bit_errors``."""
+    return (config.target_bit_errors is not None and bool(run.curve)
+            and run.curve[-1]["eval_bit_errors"] < config.target_bit_errors)
 
 
 def _result(run: _Run, config: TrainConfig, stopped: str, out, compiled, compile_seconds) -> TrainResult:
@@ -794,49 +948,50 @@ def _key_value(text: str):
 
 def build_parser() -> argparse.ArgumentParser:
     d = TrainConfig()
-    parser = argparse.ArgumentParser(
+    parser = cli.Parser(
         prog="python -m ntmlib.train",
         description="Train an NTM or LSTM on one of the paper's tasks (crash-safe, resumable). Writes "
                     "model.pt (best weights), config.json, curve.csv and checkpoint.pt into --out.")
     parser.add_argument("--task", required=True, choices=TASK_NAMES)
     parser.add_argument("--arch", required=True, choices=ARCHITECTURES)
-    parser.add_argument("--steps", type=int, default=None, help=f"training iterations (default {DEFAULT_STEPS})")
-    parser.add_argument("--batch-size", type=int, default=d.batch_size,
+    parser.add_argument("--steps", type=cli.integer(1), default=None,
+                        help=f"training iterations in all, a resume's earlier parts included (default {DEFAULT_STEPS})")
+    parser.add_argument("--batch-size", type=cli.integer(1), default=d.batch_size,
                         help=f"sequences per iteration (default {d.batch_size}; the paper: 1)")
-    parser.add_argument("--lr", type=float, default=None,
+    parser.add_argument("--lr", type=cli.number(), default=None,
                         help="learning rate (default: the paper's x min(3, sqrt(batch size)); Adam: x 10/3 more)")
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default=d.optimizer, help=f"default {d.optimizer}")
-    parser.add_argument("--momentum", type=float, default=d.momentum, help=f"RMSProp momentum (default {d.momentum})")
-    parser.add_argument("--alpha", type=float, default=d.alpha,
+    parser.add_argument("--momentum", type=cli.number(positive=False), default=d.momentum, help=f"RMSProp momentum (default {d.momentum})")
+    parser.add_argument("--alpha", type=cli.number(positive=False), default=d.alpha,
                         help=f"RMSProp decay of the mean squared gradient (default {d.alpha})")
-    parser.add_argument("--eps", type=float, default=d.eps, help=f"RMSProp epsilon (default {d.eps})")
+    parser.add_argument("--eps", type=cli.number(), default=d.eps, help=f"RMSProp epsilon (default {d.eps})")
     parser.add_argument("--centered", action="store_true",
                         help="centred RMSProp (Graves 2013 subtracts the squared mean gradient)")
-    parser.add_argument("--clip", type=float, default=d.clip,
+    parser.add_argument("--clip", type=cli.number(), default=d.clip,
                         help=f"clip every gradient component to [-CLIP, CLIP] (default {d.clip:g})")
-    parser.add_argument("--seed", type=int, default=d.seed, help=f"default {d.seed}")
+    parser.add_argument("--seed", type=cli.integer(0), default=d.seed, help=f"default {d.seed}")
     parser.add_argument("--lr-drop", type=_lr_drop, action="append", default=[], metavar="STEP:FACTOR",
                         help="multiply the learning rate by FACTOR from iteration STEP on (repeatable)")
     parser.add_argument("--device", default=d.device, help="auto (CUDA if available, the default), cpu or cuda")
     parser.add_argument("--out", default=None, help="output directory (default runs/<task>/<arch>/seed<S>)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt if it exists")
-    parser.add_argument("--eval-every", type=int, default=d.eval_every,
+    parser.add_argument("--eval-every", type=cli.integer(1), default=d.eval_every,
                         help=f"steps between evaluations (default {d.eval_every})")
-    parser.add_argument("--eval-sequences", type=int, default=d.eval_sequences,
+    parser.add_argument("--eval-sequences", type=cli.integer(1), default=d.eval_sequences,
                         help=f"size of the validation set (default {d.eval_sequences})")
     parser.add_argument("--eval-case", default=None,
                         help="validate on this generalisation case (e.g. L=20) instead of the training distribution")
     parser.add_argument("--eval-fresh", action="store_true",
                         help="draw new validation sequences for every evaluation instead of a fixed set")
-    parser.add_argument("--checkpoint-every", type=int, default=None,
+    parser.add_argument("--checkpoint-every", type=cli.integer(1), default=None,
                         help="steps between checkpoints (default: --eval-every)")
-    parser.add_argument("--target-bit-errors", type=float, default=None,
+    parser.add_argument("--target-bit-errors", type=cli.number(), default=None,
                         help="stop once the validation bit errors per sequence are below this")
-    parser.add_argument("--max-seconds", type=float, default=None,
-                        help="stop after this much wall time (resumed parts included)")
+    parser.add_argument("--max-seconds", type=cli.number(), default=None,
+                        help="stop after this much wall time in all (resumed parts included, compiles not)")
     parser.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
                         help="torch.compile the NTM's per-step function (default: on the CPU)")
-    parser.add_argument("--threads", type=int, default=d.threads,
+    parser.add_argument("--threads", type=cli.integer(0), default=d.threads,
                         help=f"torch intra-op threads (default {d.threads}; 0 leaves torch's default)")
     parser.add_argument("--memory-init", choices=MEMORY_INITS, default=None,
                         help="NTM memory initialisation (default: the model's, constant 1e-6)")
@@ -844,6 +999,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="override a model constructor argument, e.g. memory_size=64 (repeatable)")
     parser.add_argument("--task-arg", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
                         help="task parameter, e.g. max_length=10 (repeatable)")
+    parser.add_argument("--write-focus", type=float, default=d.write_focus, metavar="LAMBDA",
+                        help="add LAMBDA x mean over steps of |add vector| x (1 - peak write weight) to the "
+                             "cost (NTMs; default 0, off)")
+    parser.add_argument("--init-from", default=None, metavar="DIR",
+                        help="start from the weights in DIR (model.pt, config.json of the same model): a fine-tune")
+    parser.add_argument("--select-on", default=None, metavar="CASE",
+                        help="keep the model with the lowest cost on this held-out case (e.g. L=15,R=8), "
+                             "not on the validation set")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -857,20 +1020,34 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         task_kwargs=dict(args.task_arg), eval_every=args.eval_every, eval_sequences=args.eval_sequences,
         eval_case=args.eval_case, eval_fresh=args.eval_fresh, target_bit_errors=args.target_bit_errors, max_seconds=args.max_seconds,
         device=args.device, compile=args.compile, threads=args.threads or None, out=out, resume=args.resume,
-        checkpoint_every=args.checkpoint_every, progress=not args.no_progress)
+        checkpoint_every=args.checkpoint_every, progress=not args.no_progress, write_focus=args.write_focus,
+        init_from=args.init_from, select_on=args.select_on)
+
+
+def resume_command(argv: list[str]) -> str:
+    """The command that continues the run ``argv`` started."""
+    return f"{cli.python_command()} -m ntmlib.train {shlex.join(argv)}" + ("" if "--resume" in argv else " --resume")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; exit codes: 0 done, 2 bad input (one line on stderr), 3 diverged, 130 Ctrl-C."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
+    config = config_from_args(args)
     try:
-        config = config_from_args(args)
         result = train(config)
-    except (ValueError, ckpt.CheckpointError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except TrainingInterrupted as error:
+        print(f"interrupted at step {error.step}: checkpoint written to {error.checkpoint}; resume with: "
+              f"{resume_command(argv)}", file=sys.stderr)
+        return cli.INTERRUPTED
+    except KeyboardInterrupt:
+        print(f"interrupted at once: this part is not saved; resume from the last checkpoint in {config.out} "
+              f"(if any) with: {resume_command(argv)}", file=sys.stderr)
+        return cli.INTERRUPTED
     except TrainingDiverged as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 3
+        return cli.fail(error, 3)
+    except cli.EXPECTED_ERRORS as error:
+        return cli.fail(error)
     best = result.best or {}
     print(f"{config.task}/{config.arch}: {result.steps} steps, {result.sequences} sequences, "
           f"{result.wall_seconds:.1f} s on {result.device} (stopped: {result.stopped}); best eval at step "

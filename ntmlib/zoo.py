@@ -23,7 +23,7 @@ from pathlib import Path
 
 import torch
 
-from .checkpoint import load_state_dict_file
+from .checkpoint import CheckpointError, load_state_dict_file
 from .config import ARCHITECTURES, TASK_NAMES, build_model, check_names
 
 __all__ = ["data_dir", "model_dir", "load", "load_dir", "available", "info", "curve", "train_command",
@@ -65,10 +65,48 @@ def _missing(path: Path, task: str | None, arch: str | None) -> FileNotFoundErro
 
 
 def _read_json(path: Path, task: str | None = None, arch: str | None = None) -> dict:
+    """A config.json as a dict; ValueError naming the file when it is not a JSON object."""
     if not path.exists():
         raise _missing(path, task, arch)
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"cannot read {path}: not valid JSON ({error}); expected the config.json that "
+                         f"training writes") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} holds a JSON {type(data).__name__}, expected an object with task, arch and "
+                         f"model_kwargs (the config.json that training writes)")
+    return data
+
+
+def _model_from_config(config: dict, path: Path) -> torch.nn.Module:
+    """The untrained model that ``config`` (read from ``path``) describes."""
+    missing = [key for key in ("task", "arch", "model_kwargs") if key not in config]
+    if missing or not isinstance(config["model_kwargs"], dict):
+        raise ValueError(f"{path} lacks {missing or ['model_kwargs as an object']}: expected the config.json that "
+                         f"training writes (task, arch and the model's constructor arguments)")
+    kwargs = {key: _tuples(value) for key, value in config["model_kwargs"].items()}
+    try:
+        return build_model(config["task"], config["arch"], **kwargs)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{path}: its model_kwargs do not build a model: {error}") from None
+
+
+def _load_weights(model: torch.nn.Module, weights: Path, config_path: Path) -> None:
+    """Load ``weights`` into ``model``; CheckpointError naming both files when they do not fit."""
+    state = load_state_dict_file(weights)
+    expected = model.state_dict()
+    missing = [key for key in expected if key not in state]
+    unexpected = [key for key in state if key not in expected]
+    reshaped = [key for key in expected if key in state and state[key].shape != expected[key].shape]
+    if missing or unexpected or reshaped:
+        detail = "; ".join(f"{what}: {', '.join(keys[:3])}{' ...' if len(keys) > 3 else ''}"
+                           for what, keys in (("missing", missing), ("unexpected", unexpected),
+                                              ("other shapes", reshaped)) if keys)
+        raise CheckpointError(f"model file {weights} does not fit the model that {config_path} describes ({detail}); "
+                              f"expected the two files of one training run")
+    model.load_state_dict(state)
 
 
 def _tuples(value):
@@ -88,9 +126,8 @@ def load_dir(directory: str | os.PathLike, *, task: str | None = None, arch: str
     weights = directory / MODEL_FILE
     if not weights.exists():
         raise _missing(weights, config.get("task"), config.get("arch"))
-    kwargs = {key: _tuples(value) for key, value in config["model_kwargs"].items()}
-    model = build_model(config["task"], config["arch"], **kwargs)
-    model.load_state_dict(load_state_dict_file(weights))
+    model = _model_from_config(config, directory / CONFIG_FILE)
+    _load_weights(model, weights, directory / CONFIG_FILE)
     return model.to(device).eval()
 
 

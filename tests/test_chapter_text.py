@@ -71,3 +71,75 @@ def test_introduction_says_what_works_where():
     assert "What works where" in text
     for place in ("static web site", "JupyterLab", "Colab", "VS Code"):
         assert place in text, place
+
+
+# Figures: every cell that draws one (its source ends with plt.show(), as the book's plot
+# cells do) has a caption saying what to look at and a name fig-ch<N>-<slug>, where N is
+# the chapter's number (tools/ntm_book_ext.py numbers the figures "Figure N.k").
+FIGURE_NAME = re.compile(r"^fig-ch(\d+)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+GUIDES = re.compile(r"\b(look|compare|watch|notice|note|read|see|where|whether|which|how|should)\b", re.I)
+
+
+def _chapter_number(docname: str) -> int:
+    title = next(_source(c) for c in _cells(docname) if c["cell_type"] == "markdown")
+    return int(re.match(r"#\s*(\d+)\.", title).group(1))
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_every_figure_has_a_caption_and_a_chapter_name(docname):
+    number = _chapter_number(docname)
+    for cell in _cells(docname):
+        if cell["cell_type"] != "code" or "plt.show()" not in _source(cell):
+            continue
+        figure = cell["metadata"].get("mystnb", {}).get("figure")
+        assert figure, f"{docname} {cell['id']} draws a figure without a caption"
+        found = FIGURE_NAME.match(figure.get("name", ""))
+        assert found and int(found.group(1)) == number, (
+            f"{docname} {cell['id']}: name {figure.get('name')!r} should be fig-ch{number}-<slug>")
+        caption = figure.get("caption", "")
+        assert len(caption) >= 40 and GUIDES.search(caption), (
+            f"{docname} {cell['id']}: the caption should say what to look at: {caption!r}")
+
+
+def test_figure_names_are_unique():
+    names = [c["metadata"]["mystnb"]["figure"]["name"] for d in CHAPTERS for c in _cells(d)
+             if c["metadata"].get("mystnb", {}).get("figure")]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_the_paper_s_figures_are_always_paper_fig(docname):
+    """The book's figures are "Figure 7.2"; the paper's are always "paper Fig. N"."""
+    for cell in _cells(docname):
+        figure = cell["metadata"].get("mystnb", {}).get("figure") or {}
+        for text in (_source(cell), figure.get("caption", "")):
+            for found in re.finditer(r"(.{0,6})\b(Figs?\.|Figures?)\s+\d", text):
+                assert re.search(r"[Pp]aper\s*$", found.group(1)), (
+                    f"{docname} {cell['id']}: write 'paper Fig. N' for the paper's figures: {found.group()!r}")
+
+
+# Exercises: every one has a collapsed hint (a MyST dropdown), and the analytical ones a
+# collapsed solution; those that retrain a model say so.
+def _exercises(docname: str) -> list[str]:
+    for cell in _cells(docname):
+        text = _source(cell)
+        if cell["cell_type"] == "markdown" and "## Exercises" in text:
+            block = re.split(r"\n## (?!Exercises)", text[text.index("## Exercises"):])[0]
+            return re.split(r"(?m)^(?=\d+\. )", block)[1:]
+    return []
+
+
+@pytest.mark.parametrize("docname", [d for d in CHAPTERS if d != "chapters/intro"])
+def test_every_exercise_has_a_collapsed_hint(docname):
+    exercises = _exercises(docname)
+    assert exercises, f"{docname} has no exercises"
+    for number, text in enumerate(exercises, start=1):
+        assert ":::{dropdown} Hint" in text, f"{docname} exercise {number} has no hint"
+        if "retrain" in text.lower() or "RETRAIN = True" in text:
+            assert "*(Retrains a model: minutes.)*" in text, f"{docname} exercise {number} retrains: say so"
+
+
+def test_most_exercises_have_solutions():
+    exercises = [text for d in CHAPTERS for text in _exercises(d)]
+    solved = [text for text in exercises if ":::{dropdown} Solution" in text]
+    assert len(exercises) >= 60 and len(solved) >= len(exercises) // 2, (len(solved), len(exercises))

@@ -79,7 +79,8 @@ def test_checkpoint_holds_everything_a_resume_needs(tmp_path):
     assert set(state["rng"]["generators"]) == {"data", "eval"}
     assert state["optimizer"]["state"] and state["best_state"] and len(state["curve"]) == 2
     assert state["config"]["seed"] == 3
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.pt", "config.json", "curve.csv", "model.pt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.pt", "checkpoint.pt.sha256", "config.json",
+                                                          "curve.csv", "model.pt", "model.pt.sha256"]
 
 
 def test_truncated_checkpoint_gives_a_clear_error(tmp_path, capsys):

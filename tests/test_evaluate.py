@@ -92,7 +92,9 @@ def test_repeat_copy_reports_the_end_marker():
 def test_unknown_case_and_bad_sizes():
     model = ZeroLogits(8)
     with pytest.raises(ValueError, match="L=10"):
-        evaluate(model, "copy", cases=["L=11"])
+        evaluate(model, "copy", cases=["R=3"])  # copy has no repeats
+    with pytest.raises(ValueError, match="LETTER=N"):
+        evaluate(model, "copy", cases=["L=eleven"])
     with pytest.raises(ValueError, match="sequences"):
         evaluate(model, "copy", sequences=0)
     with pytest.raises(ValueError, match="unknown task"):

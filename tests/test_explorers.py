@@ -1,8 +1,10 @@
 """The book's explorers (ntmlib.explorers) and notebook helpers (ntmlib.book).
 
-Each explorer is built, a slider is moved through its ``.value`` (as a reader's drag
-would), and what the explorer stored and drew is checked against ntmlib.addressing and
-ntmlib.memory called directly with the same values.
+Each explorer is built, a slider is moved through its ``.value`` (as a kernel sees a
+reader's drag), and the view's state (what the page computes from) and the explorer's
+stages are checked against ntmlib.addressing and ntmlib.memory called directly with the
+same values. What the page itself draws is pinned to ntmlib by
+tests/test_browser_explorers.py.
 """
 import inspect
 
@@ -43,7 +45,14 @@ def assert_matches(ex, expected):
     for name in ("content", "gated", "shifted", "sharpened"):
         want = expected[name][0, 0]
         assert torch.allclose(ex.stages[name], want, atol=1e-6), name
-        np.testing.assert_allclose(ex.plotted[name], want.numpy(), atol=1e-6, err_msg=name)
+    assert_view_follows(ex)
+
+
+def assert_view_follows(ex):
+    """The page's state: the values it computes from are the sliders' values."""
+    view = ex.view
+    assert view.values == ex.values
+    assert set(view.sliders) == set(ex.sliders) and all(view.sliders[k] is ex.sliders[k] for k in ex.sliders)
 
 
 # --- AddressingExplorer (chapter 4) ------------------------------------------------------
@@ -52,15 +61,15 @@ def test_addressing_explorer_matches_address_stages(memory):
     ex = explorers.AddressingExplorer(memory, previous=7, key=3)
     assert set(ex.sliders) == {"key row", "beta", "g", "s(-1)", "s(0)", "s(+1)", "gamma"}
     assert_matches(ex, expected_stages(ex))
-    assert ex.renders == 0 and ex.image.value == b""  # no PNG until the interface is shown
-    ex.widget
-    assert ex.renders == 1 and ex.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    png = ex.image.value
+    assert ex.view in ex.widget.children and ex.view.kind == "addressing"
+    assert ex.view.data["shape"] == [12, 5] and ex.view.data["shift_names"] == ex.shift_names
+    np.testing.assert_array_equal(np.array(ex.view.data["memory"]), memory.numpy())  # the exact float32 values
+    before = ex.stages["sharpened"].clone()
     ex.sliders["beta"].value = 3.5
     ex.sliders["g"].value = 0.3
     ex.sliders["gamma"].value = 4.2
-    assert ex.renders == 4  # each move redraws
-    assert ex.image.value != png
+    assert ex.view.values["beta"] == 3.5 and ex.view.values["gamma"] == 4.2
+    assert not torch.allclose(before, ex.stages["sharpened"])
     assert_matches(ex, expected_stages(ex))
 
 
@@ -71,7 +80,7 @@ def test_beta_zero_gives_uniform_content(memory):
     n = memory.shape[0]
     assert not torch.allclose(before, ex.stages["content"])
     assert torch.allclose(ex.stages["content"], torch.full((n,), 1 / n, dtype=F32), atol=1e-6)
-    np.testing.assert_allclose(ex.plotted["content"], 1 / n, atol=1e-6)
+    assert_view_follows(ex)
 
 
 def test_full_plus_one_shift_rotates(memory):
@@ -85,6 +94,7 @@ def test_full_plus_one_shift_rotates(memory):
     assert int(ex.stages["sharpened"].argmax()) == 8
     ex.step()
     assert int(ex.stages["sharpened"].argmax()) == 9
+    assert int(np.argmax(ex.view.previous)) == 8  # the page's w_{t-1} follows
     assert_matches(ex, expected_stages(ex))
     ex.reset()
     assert int(ex.stages["sharpened"].argmax()) == 8
@@ -93,9 +103,9 @@ def test_full_plus_one_shift_rotates(memory):
 def test_gamma_sharpens(memory):
     ex = explorers.AddressingExplorer(memory, previous=7, key=3, gamma=1.0, shift=(0.2, 0.5, 0.3))
     assert torch.allclose(ex.stages["sharpened"], ex.stages["shifted"], atol=1e-6)  # gamma = 1: no change
-    peak = ex.plotted["sharpened"].max()
+    peak = ex.stages["sharpened"].max()
     ex.sliders["gamma"].value = 5.0
-    assert ex.plotted["sharpened"].max() > peak + 0.05
+    assert ex.stages["sharpened"].max() > peak + 0.05
     assert_matches(ex, expected_stages(ex))
 
 
@@ -150,9 +160,9 @@ def test_content_explorer_follows_beta_and_key(memory):
         want = A.content_focus(key, torch.tensor([ex.values["beta"]], dtype=F32), memory[None])[0]
         sim = A.cosine_similarity(key, memory[None])[0]
         assert torch.allclose(ex.stages["content"], want, atol=1e-6)
-        np.testing.assert_allclose(ex.plotted["content"], want.numpy(), atol=1e-6)
-        np.testing.assert_allclose(ex.plotted["similarity"], sim.numpy(), atol=1e-6)
-        np.testing.assert_allclose(ex.plotted["key"], ex.key.numpy(), atol=1e-6)
+        assert torch.allclose(ex.stages["similarity"], sim, atol=1e-6)
+        assert torch.equal(ex.stages["key"], ex.key)
+        assert_view_follows(ex)
 
     check()
     before = ex.stages["content"].clone()
@@ -176,6 +186,7 @@ def test_content_explorer_row_picker(memory):
     assert ex.updates == updates + 1
     assert torch.allclose(ex.key, memory[9], atol=1e-6)
     assert int(ex.stages["content"].argmax()) == 9
+    assert ex.view.extras["picker"] is ex.row_picker  # the page listens to the picker too
 
 
 # --- WriteExplorer (chapter 2) -----------------------------------------------------------
@@ -189,8 +200,7 @@ def test_write_explorer_matches_memory_write(memory):
         a = (ex.values["add"] * ex.add_pattern).view(1, 1, -1)
         want = mem.write(memory[None], w, e, a)[0]
         assert torch.allclose(ex.stages["after"], want, atol=1e-6)
-        np.testing.assert_allclose(ex.plotted["after"], want.numpy(), atol=1e-6)
-        np.testing.assert_allclose(ex.plotted["weighting"], ex.stages["weighting"].numpy(), atol=1e-7)
+        assert_view_follows(ex)
         assert torch.isclose(ex.stages["weighting"].sum(), torch.tensor(1.0, dtype=F32))
 
     check()
@@ -213,8 +223,9 @@ def test_scalar_shift_explorer():
     ex.sliders["x"].value = 1.7
     want = A.scalar_shift_distribution(torch.tensor([1.7], dtype=F32), 3)[0]
     assert torch.allclose(ex.stages["shift"], want)
-    np.testing.assert_allclose(ex.plotted["shift"], [0, 0, 0, 0, 0.3, 0.7, 0], atol=1e-5)
-    np.testing.assert_allclose(ex.plotted["shifted"][5:7], [0.3, 0.7], atol=1e-5)
+    np.testing.assert_allclose(ex.stages["shift"], [0, 0, 0, 0, 0.3, 0.7, 0], atol=1e-5)
+    np.testing.assert_allclose(ex.stages["shifted"][5:7], [0.3, 0.7], atol=1e-5)
+    assert ex.view.values == {"x": 1.7} and ex.view.data == {"max_shift": 3, "start": ex.start.tolist()}
 
 
 def test_explorers_ignore_the_default_dtype(memory):
@@ -236,7 +247,39 @@ def test_widget_assembles():
 
     ex = explorers.ScalarShiftExplorer()
     assert isinstance(ex.widget, widgets.VBox)
-    assert ex.image in ex.widget.children
+    assert isinstance(ex.view, widgets.DOMWidget) and ex.view in ex.widget.children
+    assert "export default" in ex.view._esm and ex.view._css  # the page's code travels in the state
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda m: explorers.AddressingExplorer(m, key=99), "key must be an integer in [0, 11], got 99"),
+    (lambda m: explorers.AddressingExplorer(m, beta=500), "beta must be a number in [0.0, 30.0], got 500"),
+    (lambda m: explorers.AddressingExplorer(m, gamma=0.5), "gamma must be a number in [1.0, 20.0], got 0.5"),
+    (lambda m: explorers.AddressingExplorer(m, gate=float("nan")), "gate must be a number in [0.0, 1.0], got nan"),
+    (lambda m: explorers.AddressingExplorer(m, previous=12), "previous must be an integer in [0, 11], got 12"),
+    (lambda m: explorers.AddressingExplorer(m, key=torch.ones(4)), "key must be (M,) = (5,) or a row index"),
+    (lambda m: explorers.AddressingExplorer(m, shift=(0.5, -0.1, 0.5)), "shift mass must be a number in [0.0, 1.0]"),
+    (lambda m: explorers.ContentExplorer(m, beta=-1), "beta must be a number in [0.0, 50.0], got -1"),
+    (lambda m: explorers.ContentExplorer(m * float("nan")), "memory must be finite (no NaN or inf)"),
+    (lambda m: explorers.ContentExplorer(m[0]), "memory must be (N, M), got shape (5,)"),
+    (lambda m: explorers.WriteExplorer(m, location=12), "location must be an integer in [0, 11], got 12"),
+    (lambda m: explorers.WriteExplorer(m, focus=1.5), "focus must be a number in [0.0, 1.0], got 1.5"),
+    (lambda m: explorers.ScalarShiftExplorer(x=3.5), "x must be a number in [-3.0, 3.0], got 3.5"),
+    (lambda m: explorers.ScalarShiftExplorer(start=16), "start must be an integer in [0, 15], got 16"),
+])
+def test_bad_arguments_raise_one_line_errors(memory, make, message):
+    with pytest.raises((ValueError, TypeError)) as error:
+        make(memory)
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_wrong_types_are_type_errors(memory):
+    with pytest.raises(TypeError, match="beta must be a number"):
+        explorers.AddressingExplorer(memory, beta="10")
+    with pytest.raises(TypeError, match="location must be an integer"):
+        explorers.WriteExplorer(memory, location=2.5)
+    with pytest.raises(TypeError, match="memory must be a tensor"):
+        explorers.ContentExplorer("memory")
 
 
 # --- ntmlib.book -------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import base64  # noqa: E402
+
 import ipywidgets as widgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -41,9 +43,9 @@ def test_slider_shows_the_trace(model, batch):
     assert (replay.slider.min, replay.slider.max) == (0, T - 1)
     assert replay.slider.value == 5  # the default start: the delimiter, the last step before the targets
     for t in (0, 3, T - 1, 7):
-        renders = replay.renders
+        updates = replay.updates
         replay.slider.value = t
-        assert replay.renders == renders + 1
+        assert replay.updates == updates + 1 and replay.view.values == {"t": t}  # the page's state follows
         current = replay.current
         assert current["t"] == t
         np.testing.assert_array_equal(current["memory"], trace.memory[index, t].numpy())
@@ -54,19 +56,17 @@ def test_slider_shows_the_trace(model, batch):
         np.testing.assert_array_equal(current["read"], trace.read_vectors[index, t, 0].numpy())
         np.testing.assert_allclose(current["output"], torch.sigmoid(trace.logits[index, t]).numpy(), atol=1e-6)
         np.testing.assert_array_equal(current["target"], batch.y[index, t].numpy())
-        # ... and the figure draws those numbers.
-        plotted = replay.plotted
-        assert plotted["t"] == t
-        np.testing.assert_allclose(plotted["memory"], trace.memory[index, t].numpy(), rtol=1e-6)
-        np.testing.assert_allclose(plotted["write_weighting"], trace.write_weightings[index, t, 0].numpy(),
-                                   rtol=1e-6)
-        np.testing.assert_allclose(plotted["read_weighting"], trace.read_weightings[index, t, 0].numpy(),
-                                   rtol=1e-6)
-        np.testing.assert_allclose(plotted["read_weightings"], trace.read_weightings[index, : t + 1, 0].numpy().T,
-                                   rtol=1e-6)
-        np.testing.assert_allclose(plotted["add"], trace.add_vectors[index, t, 0].numpy(), rtol=1e-6)
-        np.testing.assert_allclose(plotted["output"], current["output"], rtol=1e-6)
-        assert replay.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    # ... and the page gets the whole trace, as float32 buffers it decodes.
+    data = replay.view.data
+    assert data["steps"] == T and data["locations"] == list(range(16))
+    np.testing.assert_array_equal(unpack(data["memory"]), trace.memory[index].numpy())
+    np.testing.assert_array_equal(unpack(data["write_w"]), trace.write_weightings[index, :, 0].numpy())
+    np.testing.assert_array_equal(unpack(data["read"]), trace.read_vectors[index, :, 0].numpy())
+    np.testing.assert_array_equal(unpack(data["targets"]), batch.y[index].numpy())
+
+
+def unpack(packed):
+    return np.frombuffer(base64.b64decode(packed["b64"]), dtype="<f4").reshape(packed["shape"])
 
 
 def test_auto_locations_crop_the_memory(model, batch):
@@ -75,7 +75,7 @@ def test_auto_locations_crop_the_memory(model, batch):
     locations = replay.locations
     assert len(locations) <= 16
     replay.slider.value = 8
-    np.testing.assert_allclose(replay.plotted["memory"], trace.memory[0, 8].numpy()[locations], rtol=1e-6)
+    np.testing.assert_array_equal(unpack(replay.view.data["memory"])[8], trace.memory[0, 8].numpy()[locations])
     np.testing.assert_array_equal(replay.current["memory"], trace.memory[0, 8].numpy())  # all locations
 
 
@@ -91,10 +91,14 @@ def test_heads_gallery_widget_and_errors(batch):
     fig = replay.gallery([0, 4])
     assert isinstance(fig, plt.Figure)
     assert isinstance(replay.widget, widgets.VBox)
-    assert replay.play.max == replay.slider.max
+    assert replay.view in replay.widget.children and replay.view.kind == "replay"
     with pytest.raises(ValueError):
         ReplayExplorer(model, batch.x, read_head=2)
     with pytest.raises(ValueError):
         replay.data_at(batch.x.shape[1])
+    with pytest.raises(ValueError, match="start must be an integer in"):
+        ReplayExplorer(model, batch.x[2], start=99)
+    with pytest.raises(ValueError, match="locations must be indices in"):
+        ReplayExplorer(model, batch.x[2], locations=[3, 12])
     with pytest.raises(TypeError, match="no trace"):
         ReplayExplorer(StackedLSTM(9, 8, hidden_size=8, num_layers=1), batch.x)

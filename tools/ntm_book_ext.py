@@ -1,22 +1,35 @@
 """A small Sphinx extension for the NTM book, loaded from _config.yml.
 
-1. Sphinx builds incrementally: it re-reads only the source files that changed
-   since the last build. For this book that is wrong, because a chapter's output
-   depends on `ntmlib`, not only on the notebook's own text. With
-   `execute_notebooks: force`, myst-nb executes every notebook that Sphinx reads;
-   this extension makes Sphinx read every chapter on every build, so that
-   `make book` always shows what the current code computes (the equivalent of
-   `jupyter-book build --all`, without losing the rest of the cache).
+1. Every chapter is re-read on every build. Sphinx builds incrementally: it
+   re-reads only the source files that changed since the last build. For this
+   book that is wrong, because a chapter's output depends on `ntmlib`, not only
+   on the notebook's own text. With `execute_notebooks: force`, myst-nb executes
+   every notebook that Sphinx reads; this makes Sphinx read every chapter on
+   every build (the equivalent of `jupyter-book build --all`, without losing the
+   rest of the cache).
 2. Figures are numbered per chapter, "Figure 7.2" for the second figure of the
    chapter titled "7. Copy", so that the book's numbers never look like the
    paper's (which the chapters always call "paper Fig. N"). Sphinx on its own
    numbers figures across the whole book when the table of contents is not
    numbered; we renumber after it, from the number in each chapter's title.
+3. The browser assets the pages load (require.js, the widget manager, MathJax)
+   are fetched, pinned and checksummed, into site/npm/ before the build
+   (tools/fetch_assets.py), so the site reads offline.
+4. Widget front-end modules named in the `ntm_widget_modules` config value
+   ({module name: file, relative to the book's root}) are copied to
+   _static/widgets/<module name>.js, where the page's require.js finds them.
+5. An inline script registered while the documents are read (sphinx-thebe's
+   `const THEBE_JS_URL = ...`) is written into each page once, not twice.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from sphinx.util.fileutil import copy_asset_file
+
+import fetch_assets
 
 _CHAPTER_NUMBER = re.compile(r"\s*(\d+)\.\s")
 
@@ -46,7 +59,40 @@ def _number_per_chapter(app, env):
     return renumbered
 
 
+def _fetch_assets(app, config):
+    try:
+        fetch_assets.ensure(log=lambda line: print(f"[ntm_book_ext] {line}"))
+    except fetch_assets.AssetError as exc:
+        raise RuntimeError(f"the book's browser assets: {exc}") from None
+
+
+def _copy_widget_modules(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "widgets"
+    for name, source in app.config.ntm_widget_modules.items():
+        path = Path(app.srcdir) / source
+        if not path.is_file():
+            raise FileNotFoundError(f"ntm_widget_modules[{name!r}]: no file {path}")
+        target.mkdir(parents=True, exist_ok=True)
+        copy_asset_file(str(path), str(target / f"{name}.js"))
+
+
+def _scripts_once(app, pagename, templatename, context, doctree):
+    """Sphinx 7 registers an inline script added during reading both as filename None and ''."""
+    scripts, seen = context.get("script_files", []), set()
+    for script in list(scripts):
+        key = (script.filename or "", tuple(sorted(script.attributes.items())))
+        if key in seen:
+            scripts.remove(script)
+        seen.add(key)
+
+
 def setup(app):
+    app.add_config_value("ntm_widget_modules", {}, "html", types=[dict])
+    app.connect("config-inited", _fetch_assets)
     app.connect("env-get-outdated", _every_document)
     app.connect("env-get-updated", _number_per_chapter, priority=900)  # after Sphinx's numbering (500)
+    app.connect("html-page-context", _scripts_once, priority=900)
+    app.connect("build-finished", _copy_widget_modules)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}

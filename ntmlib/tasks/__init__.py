@@ -6,6 +6,8 @@ SPEC §3 fixes them.
 >>> x, y, mask = task.batch(4, torch.Generator().manual_seed(0))  # doctest: +SKIP
 """
 
+import dataclasses
+
 from .associative_recall import AssociativeRecallTask
 from .base import Batch, Task
 from .copy import CopyTask
@@ -53,4 +55,9 @@ def get_task(name: str, **kwargs) -> Task:
         raise ValueError(
             f"unknown task {name!r}; expected one of: {', '.join(TASKS)}"
         ) from None
+    known = [f.name for f in dataclasses.fields(cls)]
+    unknown = [key for key in kwargs if key not in known]
+    if unknown:
+        raise ValueError(f"unknown argument(s) {', '.join(unknown)} for task {name!r}; "
+                         f"expected some of: {', '.join(known)}")
     return cls(**kwargs)

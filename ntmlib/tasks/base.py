@@ -95,6 +95,9 @@ class Task:
         one); the finished tensors are moved to ``device``.
         """
         batch_size = check_int("batch_size", batch_size, 1)
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise TypeError(f"expected generator to be a torch.Generator or None, got {generator!r} "
+                            f"({type(generator).__name__}); for a seed pass torch.Generator().manual_seed(seed)")
         if generator is not None and generator.device.type != "cpu":
             # Drawing on the accelerator would make the data depend on the device.
             raise ValueError(f"expected a CPU torch.Generator, got one on {generator.device}")

@@ -1,0 +1,169 @@
+"""The task chapters are honest about our models (fast: reads the notebooks and data/).
+
+1. No number in the prose (markdown cells) of chapters 6-12 states a result of ours: a
+   number followed by a unit of results (bits, bit errors, sequences, minutes, seconds,
+   per cent, parameters, "times") must either be attributed to the paper (the word
+   "paper", a section sign or "Graves" shortly before it, with no "our"/"we" in between)
+   or be one of the few definitions listed in DEFINITIONS (the tasks' sizes and the
+   settings chosen for a run, which are not results). Results are computed in code cells
+   from the zoo (ntmlib.report.prose) and printed, never typed.
+2. No "when this chapter was written" sentences.
+3. Each task chapter (7-11) shows an "ours vs the paper" box, made by
+   ntmlib.report.ours_vs_paper, whose numbers are those of results.json and config.json.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from helpers import ROOT
+
+from ntmlib import report, zoo
+
+TASK_CHAPTERS = {"07_copy": "copy", "08_repeat_copy": "repeat-copy", "09_associative_recall": "associative-recall",
+                 "10_ngrams": "ngrams", "11_priority_sort": "priority-sort"}
+HONEST_CHAPTERS = ["06_training", *TASK_CHAPTERS, "12_beyond"]
+
+NUMBER = r"(?<![\w.§$\\{-])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+UNIT = (r"(?:\s*%|\s*per cent|\s+(?:wrong\s+|target\s+|fresh\s+)?(?:bit\s+errors?|bits?|errors?|sequences|seconds"
+        r"|minutes|min|ms|parameters|times\s+(?:as|more|fewer|faster|slower)))\b")
+RESULT = re.compile(NUMBER + r"(?:\s+of\s+\d+)?" + UNIT)
+PAPER_BEFORE = re.compile(r"(paper|§|Graves)(?![^.]*\b(our|ours|we)\b)[^.]*$", re.I)
+STALE = re.compile(r"when this (chapter|book) was written|at the time of writing|in our tests|when we wrote", re.I)
+
+#: Numbers that are definitions, not results: (chapter, the matched text).
+DEFINITIONS = {
+    ("06_training", "80 target bits"),     # a copy sequence of length 10, the task's size
+    ("06_training", "8 bits"),             # the cost of guessing one 8-bit vector
+    ("06_training", "42 bit errors"),      # the rounding artefact of p = 0.5, computed just above
+    ("06_training", "14 bits"),            # cost of one confidently wrong bit, computed just above
+    ("06_training", "0.1 bit errors"),     # the live run's stopping threshold, a setting
+    ("06_training", "3 times"),            # the cap of the learning-rate rule, a setting
+    ("07_copy", "8 bits"),                 # the task: 8-bit vectors
+    ("07_copy", "32 sequences"),           # the batch size, a setting
+    ("07_copy", "8 sequences"),            # evaluation size of the table, a setting
+    ("08_repeat_copy", "8 sequences"),
+    ("09_associative_recall", "18 target bits"),  # the task's target size
+    ("09_associative_recall", "18 bits"),
+    ("09_associative_recall", "32 sequences"),
+    ("10_ngrams", "1000 sequences"),       # the paper's validation set size
+    ("10_ngrams", "200 bits"),             # the task's sequence length
+    ("10_ngrams", "100, 200 and 400 bits"),
+    ("10_ngrams", "400 bits"),
+    ("10_ngrams", "50 sequences"),
+    ("10_ngrams", "1000 bits"),
+    ("10_ngrams", "100%"),                 # a hypothetical share in "how to read these numbers"
+    ("11_priority_sort", "128 target bits"),
+    ("11_priority_sort", "128 bits"),
+    ("11_priority_sort", "500 fresh sequences"),
+    ("11_priority_sort", "100 sequences"),
+    ("12_beyond", "32 sequences"),         # "if 32 sequences cost only a few times as much as one"
+}
+
+
+def _cells(name: str) -> list[dict]:
+    return json.loads((ROOT / "chapters" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+def _prose(name: str) -> list[tuple[str, str]]:
+    """(cell id, text) of every markdown cell, without code blocks and display maths."""
+    out = []
+    for cell in _cells(name):
+        if cell["cell_type"] == "markdown":
+            text = re.sub(r"```.*?```|\$\$.*?\$\$", " ", "".join(cell["source"]), flags=re.S)
+            out.append((cell["id"], " ".join(text.split())))
+    return out
+
+
+def _without_inner_dots(text: str) -> str:
+    """Dots that end no sentence ("Fig. 3", "eq. 5", "§4.3", "e.g.") removed, so that the
+    attribution to the paper can be looked for within one sentence."""
+    text = re.sub(r"\b(Figs?|eqs?|cf|e\.g|i\.e)\.", lambda m: m.group(1).replace(".", ""), text)
+    return re.sub(r"(\d)\.(\d)", r"\1\2", text)
+
+
+def untyped_results(name: str) -> list[str]:
+    """The numbers of the chapter's prose that look like results of ours."""
+    found = []
+    for cell_id, text in _prose(name):
+        for match in RESULT.finditer(text):
+            before = text[max(0, match.start() - 120):match.start()]
+            sentence = re.split(r"(?<=[.!?:;])\s", _without_inner_dots(before))[-1]
+            if PAPER_BEFORE.search(sentence):
+                continue
+            if any((name, phrase) in DEFINITIONS for phrase in _phrases(match.group())):
+                continue
+            found.append(f"{cell_id}: {match.group()!r} in ...{before[-60:]}")
+    return found
+
+
+def _phrases(matched: str) -> list[str]:
+    words = " ".join(matched.split())
+    return [words, re.sub(r"\s+of\s+\d+", "", words)]
+
+
+@pytest.mark.parametrize("name", HONEST_CHAPTERS)
+def test_prose_types_no_results_of_ours(name):
+    assert untyped_results(name) == [], "compute these in a code cell (ntmlib.report.prose) instead"
+
+
+@pytest.mark.parametrize("name", HONEST_CHAPTERS)
+def test_no_stale_sentences(name):
+    for cell in _cells(name):
+        found = STALE.search("".join(cell["source"]))
+        assert not found, f"{name} {cell['id']}: {found.group()!r}"
+
+
+def test_the_scan_catches_a_typed_result():
+    """The rule can fail: a typed result of ours is caught, the paper's figure is not."""
+    text = "Our LSTM gets 32.0 of 80 bits wrong. The paper's NTMs reach about 15-20 bits."
+    caught = [m.group() for m in RESULT.finditer(text)
+              if not PAPER_BEFORE.search(re.split(r"(?<=[.!?:;])\s", text[:m.start()])[-1])]
+    assert caught == ["32.0 of 80 bits"]
+
+
+@pytest.mark.parametrize("name,task", TASK_CHAPTERS.items())
+def test_task_chapter_shows_its_box(name, task):
+    sources = ["".join(c["source"]) for c in _cells(name) if c["cell_type"] == "code"]
+    assert any(re.search(r"ours_vs_paper\((TASK|\"" + task + r"\")\)", s) for s in sources), (
+        f"{name} has no cell calling ours_vs_paper for {task}")
+
+
+@pytest.mark.parametrize("task", TASK_CHAPTERS.values())
+def test_box_numbers_are_the_zoo_s(task):
+    box = report.ours_vs_paper(task)
+    rows = box.rows
+    budgets = [r for r in rows if r["what"] == "training sequences"]
+    assert [r["model"] for r in budgets] == ["NTM-LSTM", "NTM-FF", "LSTM"]
+    for row, arch in zip(budgets, ("ntm-lstm", "ntm-ff", "lstm")):
+        assert row["ours"].startswith(f"{zoo.info(task, arch)['sequences']:,} ")
+    claims = [r for r in rows if r["what"] != "training sequences"]
+    assert len(claims) == len(report.CLAIMS[task]) > 0
+    for row, claim in zip(claims, report.CLAIMS[task]):
+        recorded = {r["case"]: r for r in json.loads((zoo.model_dir(task, claim.arch) / "results.json").read_text())}
+        value = recorded[claim.case][claim.metric]
+        assert float(row["ours"].replace(",", "")) == pytest.approx(value, rel=0.06, abs=0.05)
+        assert row["met"] == ("yes" if claim.met(task) else "no")
+        assert "paper Fig." in row["paper"]
+    assert "<table" in box._repr_html_() and task in repr(box)
+
+
+def test_claims_decide_by_their_bounds():
+    at_most = report.Claim("ntm-lstm", "training", "cost_bits", "x (paper Fig. 3)", "at most", 1.0)
+    at_least = report.Claim("lstm", "L=120", "bit_errors", "x (paper Fig. 5)", "at least", 1e9)
+    below = report.Claim("ntm-lstm", "L=120", "bit_errors", "x (paper Fig. 4)", "below", "lstm")
+    assert at_most.met("copy") == (report.result("copy", "ntm-lstm") <= 1.0)
+    assert at_least.met("copy") is False
+    assert below.met("copy") == (report.result("copy", "ntm-lstm", "L=120", "bit_errors")
+                                 < report.result("copy", "lstm", "L=120", "bit_errors"))
+
+
+def test_report_rejects_unknown_names():
+    with pytest.raises(ValueError, match="task must be one of"):
+        report.ours_vs_paper("sorting")
+    with pytest.raises(ValueError, match="has no case"):
+        report.result("copy", "lstm", "L=7")
+    with pytest.raises(ValueError, match="metric must be one of"):
+        report.result("copy", "lstm", "training", "accuracy")
