@@ -14,7 +14,7 @@ Command line::
 
 Every case draws its sequences from its own ``torch.Generator`` seeded from the seed
 and the case's name, so the numbers are the same whatever subset of cases is run,
-and the same on every machine (data is drawn on the CPU, SPEC §3 tasks).
+and the same on every machine (data is drawn on the CPU, docs/tasks.md).
 """
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generat
     """Cost and bit errors per sequence of ``model`` on ``sequences`` fresh sequences of
     ``task`` drawn from ``generator`` in batches of ``batch_size`` (one length per batch).
 
-    Returns ``{"sequences", "cost_bits", "bit_errors"}`` (SPEC §2 averages) and, where
+    Returns ``{"sequences", "cost_bits", "bit_errors"}`` (averages per sequence, ntmlib.metrics) and, where
     they apply: ``optimal_cost_bits`` / ``excess_bits`` (N-grams, paper eq. 10) and
     ``end_marker_errors`` / ``end_marker_correct`` / ``data_bit_errors`` (repeat copy:
     the share of sequences whose end-marker channel is right on every target step).
@@ -160,7 +160,7 @@ def evaluate_batches(model: torch.nn.Module, task_name: str, batches) -> dict:
 
 def _eager_forward(model, x):
     """Run ``model(x)`` with an NTM's per-step function uncompiled: a compiled step
-    would compile again for a new batch size or for no-grad mode (PROBE.md)."""
+    would compile again for a new batch size or for no-grad mode (measured during development)."""
     if not hasattr(model, "uncompiled"):
         return model(x)
     with model.uncompiled():

@@ -15,7 +15,7 @@ What a run does (paper §4.6 with the deviations written below):
 
 * draws training batches of the task from its own ``torch.Generator`` (seeded by
   ``seed``), one length per batch;
-* minimises the cost in bits (SPEC §2) with RMSProp (momentum 0.9, decay 0.95, as in
+* minimises the cost in bits (ntmlib.metrics) with RMSProp (momentum 0.9, decay 0.95, as in
   Graves 2013) or Adam, every gradient component clipped to [-10, 10];
 * every ``eval_every`` steps evaluates on a validation set of the training
   distribution drawn from a second generator, appends a row to the learning curve
@@ -36,8 +36,9 @@ What a run does (paper §4.6 with the deviations written below):
 Deviations from the paper, and why:
 
 * batches of 32 sequences (the paper updated after every sequence): on a CPU the
-  time per step is dispatch overhead, so 32 sequences cost about 2.5x one sequence
-  (PROBE.md) and training is ~10x faster in wall time;
+  time per step is dispatch overhead, so a batch of 32 sequences costs little more
+  than one sequence (chapter 12 measures it) and training is many times faster in
+  wall time;
 * learning rates: :func:`default_learning_rate` (3x the paper's at batch >= 9);
 * the cost is summed over a sequence in bits (the paper's reported unit), not nats;
   RMSProp and Adam are invariant to that constant factor apart from epsilon.
@@ -122,7 +123,7 @@ class TrainingInterrupted(KeyboardInterrupt):
 def default_learning_rate(task: str, arch: str, optimizer: str = "rmsprop", batch_size: int = 32) -> float:
     """Learning rate for (task, arch) when none is given.
 
-    The rule: the paper's learning rate (SPEC §1, per sequence) times
+    The rule: the paper's learning rate (§4.6, read as per sequence) times
     ``min(3, sqrt(batch_size))`` for RMSProp, and 10/3 of that for Adam.
 
     Where it comes from (copy, NTM-LSTM, batch 32, RMSProp with momentum 0.9 and decay
@@ -132,7 +133,7 @@ def default_learning_rate(task: str, arch: str, optimizer: str = "rmsprop", batc
     ==========================  =====  ===========================================
     setting                     runs   sequences to converge: median (range)
     ==========================  =====  ===========================================
-    lr 1e-4 (the paper's)       1      70k (PROBE.md)
+    lr 1e-4 (the paper's)       1      70k (measured during development)
     lr 3e-4 (the default)       11     32.0k (22.4k-44.8k), all converged; no spike
                                        afterwards (one run of 3000 steps checked)
     lr 3e-4, centred            4      28.8k (19.2k-54.4k)
@@ -230,7 +231,7 @@ def lr_factor(drops, step: int) -> float:
 class TrainConfig:
     """Everything that defines a training run (``None`` means: the documented default).
 
-    Model: ``task``, ``arch`` (SPEC §4 names); ``memory_init`` (NTMs: "constant",
+    Model: ``task``, ``arch`` (task names as in docs/tasks.md); ``memory_init`` (NTMs: "constant",
     "learned", "random"; None keeps the model's default); ``model_overrides`` (any
     constructor argument, e.g. ``{"memory_size": 16}``); ``task_kwargs`` (e.g.
     ``{"max_length": 5}``).
@@ -265,7 +266,7 @@ class TrainConfig:
 
     Machinery: ``device`` ("auto", "cpu", "cuda"), ``compile`` (compile the NTM's
     per-step function; None: on the CPU for NTMs), ``threads`` (torch intra-op threads,
-    set process-wide; 1 by default: as fast as 2 on a 2-core machine (PROBE.md) and
+    set process-wide; 1 by default: as fast as 2 on a 2-core machine (measured during development) and
     immune to the stalls of OpenMP threads on shared cores; None leaves torch's setting;
     restored when train() returns), ``out`` (directory for files; None writes none),
     ``resume``, ``checkpoint_every`` (default: ``eval_every``), ``progress`` (tqdm bar),

@@ -143,7 +143,7 @@ def test_endless_divergence_stops_after_three_rollbacks(monkeypatch, tmp_path):
 
 
 def test_default_learning_rates():
-    assert default_learning_rate("copy", "ntm-lstm") == pytest.approx(3e-4)  # measured (PROBE.md)
+    assert default_learning_rate("copy", "ntm-lstm") == pytest.approx(3e-4)  # measured during development (see its docstring)
     assert default_learning_rate("copy", "lstm") == pytest.approx(9e-5)
     assert default_learning_rate("copy", "ntm-lstm", batch_size=1) == pytest.approx(1e-4)  # the paper's
     assert default_learning_rate("copy", "ntm-lstm", batch_size=4) == pytest.approx(2e-4)
