@@ -21,7 +21,8 @@ from typing import Any
 
 import matplotlib as mpl
 
-__all__ = ["COLORS", "Source", "show", "source_of", "style_rc", "use_style"]
+__all__ = ["COLORS", "SMALLEST_TEXT_KEY", "Source", "figure_png", "record_text_size_in_pngs", "show",
+           "smallest_text_pt", "source_of", "style_rc", "use_style"]
 
 # The book's named colours (the seaborn "colorblind" palette). ntmlib.plots.BOOK_COLORS is
 # used where it exists, so chapters 1-5 agree; these are the same values.
@@ -161,3 +162,60 @@ def use_style(**overrides: Any) -> None:
 
     plt.get_backend()  # settle the (inline) backend first, so it cannot undo the style
     mpl.rcParams.update(style_rc(**overrides))
+    record_text_size_in_pngs()
+
+
+#: The PNG text chunk (tEXt keyword) in which a chapter's figures record their smallest text.
+SMALLEST_TEXT_KEY = "NTM smallest text px"
+
+
+def smallest_text_pt(fig) -> float | None:
+    """The font size (points) of the smallest text that drawing ``fig`` draws; None if none."""
+    from matplotlib.text import Text
+
+    sizes: list[float] = []
+    draw = Text.draw
+
+    def recording_draw(text, renderer):
+        if text.get_visible() and text.get_text().strip():
+            sizes.append(text.get_fontsize())
+        return draw(text, renderer)
+
+    Text.draw = recording_draw
+    try:
+        fig.canvas.draw()
+    finally:
+        Text.draw = draw
+    return min(sizes) if sizes else None
+
+
+def figure_png(fig) -> bytes:
+    """``fig`` as the inline backend's PNG (figure dpi, tight box), with its smallest text
+    size in pixels recorded under :data:`SMALLEST_TEXT_KEY`, for the book's browser test."""
+    import io
+
+    smallest = smallest_text_pt(fig)
+    metadata = {} if smallest is None else {SMALLEST_TEXT_KEY: f"{smallest * fig.dpi / 72:.2f}"}
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight", metadata=metadata,
+                facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
+    return buffer.getvalue()
+
+
+def record_text_size_in_pngs() -> None:
+    """In IPython, show figures as :func:`figure_png` (outside IPython: nothing to do)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - ntmlib runs without IPython too
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    import matplotlib.pyplot as plt
+
+    if "inline" in plt.get_backend():
+        # Importing the inline backend registers its own PNG formatter: do that first.
+        import matplotlib_inline.backend_inline  # noqa: F401
+    from matplotlib.figure import Figure
+
+    shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)

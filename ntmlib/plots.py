@@ -122,6 +122,9 @@ class book_style:
         plt.get_backend()
         self._saved = dict(mpl.rcParams.copy())
         mpl.rcParams.update(book_rc(**overrides))
+        from .book import record_text_size_in_pngs
+
+        record_text_size_in_pngs()  # for the browser test's check of figure text sizes
 
     def __enter__(self) -> "book_style":
         return self
@@ -358,7 +361,7 @@ METRIC_LABELS: dict[str, str] = {
     "end_marker_correct": "sequences with a correct end marker",
 }
 
-#: Names of the input / output channels of every task (SPEC §3), for y labels.
+#: Names of the input / output channels of every task (docs/tasks.md), for y labels.
 TASK_CHANNELS: dict[str, tuple[list[str], list[str]]] = {
     "copy": ([f"bit {i}" for i in range(8)] + ["delimiter"], [f"bit {i}" for i in range(8)]),
     "repeat-copy": ([f"bit {i}" for i in range(8)] + ["delimiter", "repeats"],
@@ -456,7 +459,7 @@ def _time_ticks(ax, length: int) -> None:
 
 
 # --------------------------------------------------------------------------
-# The encoding of one example (SPEC §3)
+# The encoding of one example (docs/tasks.md)
 
 
 def plot_encoding(batch, index: int = 0, *, task=None, title: str | None = None,
@@ -495,7 +498,7 @@ def plot_encoding(batch, index: int = 0, *, task=None, title: str | None = None,
     # Non-binary inputs (repeat count, priority): write the value into the cell.
     cells = list(zip(*np.nonzero((np.abs(x) > 1e-6) & (np.abs(x - 1) > 1e-6))))
     cell_inches = figsize[0] * 0.8 / max(length, 1)
-    fmt, size = (".2g", 7) if len(cells) <= 6 or cell_inches > 0.45 else (".1f", 6)
+    fmt, size = (".2g", 7) if len(cells) <= 6 or cell_inches > 0.45 else (".1f", 7)
     for t, c in cells:
         axes[0].text(t, c, format(x[t, c], fmt), ha="center", va="center", fontsize=size, color="#d55e00",
                      fontweight="bold", clip_on=True)
@@ -538,7 +541,7 @@ def plot_learning_curves(task: str, archs: Sequence[str] = ("ntm-lstm", "ntm-ff"
     Parameters
     ----------
     task, archs:
-        SPEC §4 names.
+        task names (docs/tasks.md).
     metric:
         A column of ``curve.csv``: ``"eval_cost_bits"`` (the default, as in
         the paper), ``"eval_bit_errors"``, ``"train_cost"``...
