@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: book test browser-deps zoo results beyond ablations bench clean
+.PHONY: book test browser-deps zoo results write-focus beyond ablations bench bench-explorers clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ zoo: $(STAMP)
 results: $(STAMP)
 	$(PY) tools/results.py
 
+## The write-focus ablation of chapter 8 into data/repeat-copy/ablation.json (resumable).
+write-focus: $(STAMP)
+	$(PY) tools/write_focus.py
+
 ## Regenerate data/beyond/ for chapter 12 (resumable; only missing results are measured).
 beyond: $(STAMP)
 	$(PY) tools/beyond.py $(BEYOND_ARGS)
@@ -51,6 +55,10 @@ ablations: $(STAMP)
 ## Throughput and time-to-converge benchmark (prints figures).
 bench: $(STAMP)
 	$(PY) -m ntmlib.bench
+
+## The explorers' redraw latency in Chromium, slider input to redraw (prints figures; needs `make book`).
+bench-explorers: $(STAMP) browser-deps
+	$(PY) tools/bench_explorers.py
 
 clean:
 	rm -rf _build .pytest_cache artifacts

@@ -103,7 +103,7 @@ def sharpen(weighting: torch.Tensor, gamma: torch.Tensor) -> torch.Tensor:
 
     Computed as ``softmax(gamma * log(w~ + EPS))``: the same function, but powers of
     small weights no longer underflow to 0/0 when gamma is large (a NaN trap measured
-    in PROBE.md).
+    during development).
     """
     return torch.softmax(gamma.unsqueeze(-1) * torch.log(weighting + eps_for(weighting.dtype)), dim=-1)
 

@@ -1,6 +1,6 @@
 """The paper's experimental settings (§4, Tables 1-3) and model construction by name.
 
-``PAPER`` restates SPEC §1's table: for every task and architecture the number of
+``PAPER`` restates the paper's settings (§4.6, Tables 1-3): for every task and architecture the number of
 heads, the controller size, the learning rate and the paper's parameter count.
 ``build_model(task, arch)`` turns a row into a module; keyword overrides change any
 constructor argument (memory init, shift mode, sizes).
@@ -18,7 +18,7 @@ from .ntm import NTM
 TASK_NAMES = ("copy", "repeat-copy", "associative-recall", "ngrams", "priority-sort")
 ARCHITECTURES = ("ntm-lstm", "ntm-ff", "lstm")
 
-# Input and output widths of the wire format (SPEC §3).
+# Input and output widths of the wire format (docs/tasks.md).
 WIDTHS = {
     "copy": (9, 8),
     "repeat-copy": (10, 9),
@@ -102,7 +102,7 @@ def count_parameters(model: nn.Module) -> int:
 
 def parameter_table(memory_init: str = "learned") -> list[dict]:
     """Parameter counts of all 15 configurations, computed from the built modules,
-    beside the paper's (SPEC §1; paper Tables 1-3).
+    beside the paper's (paper Tables 1-3).
 
     Counts are ``memory_init="learned"`` by default, as in the paper, so the 128 x 20
     memory bias (2,560 scalars) is included. Why they differ from the paper's:

@@ -14,7 +14,7 @@ Command line::
 
 Every case draws its sequences from its own ``torch.Generator`` seeded from the seed
 and the case's name, so the numbers are the same whatever subset of cases is run,
-and the same on every machine (data is drawn on the CPU, SPEC §3 tasks).
+and the same on every machine (data is drawn on the CPU, docs/tasks.md).
 """
 from __future__ import annotations
 
@@ -81,12 +81,7 @@ def draw_batches(task: Task, *, sequences: int, generator: torch.Generator, batc
                  device=None) -> list:
     """``sequences`` sequences of ``task`` from ``generator`` as a list of batches of at most
     ``batch_size`` (one length per batch, as the tasks draw them)."""
-    if isinstance(sequences, bool) or not isinstance(sequences, int) or sequences <= 0:
-        raise ValueError(f"sequences must be a positive integer, got {sequences!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    sizes = [batch_size] * (sequences // batch_size) + ([sequences % batch_size] if sequences % batch_size else [])
-    return [task.batch(size, generator, device) for size in sizes]
+    return [task.batch(size, generator, device) for size in _sizes(sequences, batch_size)]
 
 
 def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generator: torch.Generator,
@@ -94,15 +89,13 @@ def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generat
     """Cost and bit errors per sequence of ``model`` on ``sequences`` fresh sequences of
     ``task`` drawn from ``generator`` in batches of ``batch_size`` (one length per batch).
 
-    Returns ``{"sequences", "cost_bits", "bit_errors"}`` (SPEC §2 averages) and, where
+    Returns ``{"sequences", "cost_bits", "bit_errors"}`` (averages per sequence, ntmlib.metrics) and, where
     they apply: ``optimal_cost_bits`` / ``excess_bits`` (N-grams, paper eq. 10) and
     ``end_marker_errors`` / ``end_marker_correct`` / ``data_bit_errors`` (repeat copy:
     the share of sequences whose end-marker channel is right on every target step).
     The model runs in eval mode without gradients; its training flag is restored.
     """
     device = torch.device(device) if device is not None else next(model.parameters()).device
-    if isinstance(sequences, bool) or not isinstance(sequences, int) or sequences <= 0:
-        raise ValueError(f"sequences must be a positive integer, got {sequences!r}")
     # Draw and evaluate one batch at a time (a long case need not sit in memory at once).
     figures = [evaluate_batches(model, task.name, draw_batches(task, sequences=size, generator=generator,
                                                                batch_size=size, device=device))
@@ -111,8 +104,11 @@ def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generat
 
 
 def _sizes(sequences: int, batch_size: int) -> list[int]:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    """Batch sizes that add up to ``sequences`` (integers >= 1, NumPy's too: ValueError otherwise)."""
+    try:
+        sequences, batch_size = check_int("sequences", sequences, 1), check_int("batch_size", batch_size, 1)
+    except TypeError as error:
+        raise ValueError(str(error)) from None
     return [batch_size] * (sequences // batch_size) + ([sequences % batch_size] if sequences % batch_size else [])
 
 
@@ -164,7 +160,7 @@ def evaluate_batches(model: torch.nn.Module, task_name: str, batches) -> dict:
 
 def _eager_forward(model, x):
     """Run ``model(x)`` with an NTM's per-step function uncompiled: a compiled step
-    would compile again for a new batch size or for no-grad mode (PROBE.md)."""
+    would compile again for a new batch size or for no-grad mode (measured during development)."""
     if not hasattr(model, "uncompiled"):
         return model(x)
     with model.uncompiled():

@@ -1,4 +1,4 @@
-"""Cost and error as SPEC §2 defines them (the paper reports cost in bits per
+"""Cost and error as the book defines them (docs/tasks.md; the paper reports cost in bits per
 sequence, §4).
 
 - cost: binary cross-entropy in bits (log base 2), summed over every target

@@ -146,7 +146,7 @@ class NTM(nn.Module):
 
     def compile_step(self, **options) -> "NTM":
         """Compile the per-step function with ``torch.compile`` (2-3x faster per step on
-        CPU in PROBE.md; each new batch size compiles again). Returns self."""
+        CPU during development; each new batch size compiles again). Returns self."""
         self._step = torch.compile(self._step_eager, dynamic=False, **options)
         return self
 

@@ -361,7 +361,7 @@ METRIC_LABELS: dict[str, str] = {
     "end_marker_correct": "sequences with a correct end marker",
 }
 
-#: Names of the input / output channels of every task (SPEC §3), for y labels.
+#: Names of the input / output channels of every task (docs/tasks.md), for y labels.
 TASK_CHANNELS: dict[str, tuple[list[str], list[str]]] = {
     "copy": ([f"bit {i}" for i in range(8)] + ["delimiter"], [f"bit {i}" for i in range(8)]),
     "repeat-copy": ([f"bit {i}" for i in range(8)] + ["delimiter", "repeats"],
@@ -459,7 +459,7 @@ def _time_ticks(ax, length: int) -> None:
 
 
 # --------------------------------------------------------------------------
-# The encoding of one example (SPEC §3)
+# The encoding of one example (docs/tasks.md)
 
 
 def plot_encoding(batch, index: int = 0, *, task=None, title: str | None = None,
@@ -541,7 +541,7 @@ def plot_learning_curves(task: str, archs: Sequence[str] = ("ntm-lstm", "ntm-ff"
     Parameters
     ----------
     task, archs:
-        SPEC §4 names.
+        task names (docs/tasks.md).
     metric:
         A column of ``curve.csv``: ``"eval_cost_bits"`` (the default, as in
         the paper), ``"eval_bit_errors"``, ``"train_cost"``...

@@ -132,8 +132,9 @@ def owned_directory(directory: str | os.PathLike | None, *, quiet: bool = False)
 class InterruptRequest:
     """Context manager turning the first SIGINT into a request the loop polls (``requested``)."""
 
-    def __init__(self, message: str = "interrupt: finishing this step, then writing a checkpoint "
-                                      "(Ctrl-C again stops at once without saving this part)"):
+    def __init__(self, message: str = "interrupt: finishing this step (a first compile can take a minute or "
+                                      "two), then writing a checkpoint; Ctrl-C again stops at once without "
+                                      "saving this part"):
         self.message = message
         self.requested = False
         self._previous = None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -26,7 +27,7 @@ from .book import COLORS
 from .plots import _arrow, _box
 
 __all__ = ["explain_step", "draw_addressing_flow", "weighting_entropy", "with_memory_size", "load_ablations",
-           "plot_ablations", "time_steps", "STAGES"]
+           "plot_ablations", "time_steps", "writes_suppressed", "curve_events", "STAGES"]
 
 #: The four stages of Figure 2 in pipeline order, with the equation each implements.
 STAGES = (("content", "content addressing", "eq. 5-6"), ("gated", "interpolation", "eq. 7"),
@@ -128,6 +129,32 @@ def weighting_entropy(weightings: torch.Tensor) -> torch.Tensor:
     return -(w * torch.log2(w.clamp_min(1e-30))).sum(-1)
 
 
+@contextmanager
+def writes_suppressed(model, from_step: int):
+    """Inside the block, every ``model(x)`` call writes nothing from step ``from_step``
+    (0-based) on: the write heads' erase and add vectors are replaced by zeros, so the
+    memory keeps what the earlier steps wrote. An intervention for diagnosis only."""
+    if not isinstance(from_step, int) or from_step < 0:
+        raise ValueError(f"from_step must be a non-negative integer, got {from_step!r}")
+    steps = {"done": 0}
+
+    def reset(_module, _args):
+        steps["done"] = 0
+
+    def silence(_module, _args, heads):
+        steps["done"] += 1
+        if steps["done"] > from_step:
+            return heads._replace(erase=torch.zeros_like(heads.erase), add=torch.zeros_like(heads.add))
+        return None
+
+    handles = [model.register_forward_pre_hook(reset), model.heads.register_forward_hook(silence)]
+    try:
+        yield model
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
 def with_memory_size(model, memory_size: int):
     """A copy of a trained NTM with ``memory_size`` locations instead of its own.
 
@@ -149,6 +176,28 @@ def with_memory_size(model, memory_size: int):
     moved.initial_memory.data = memory.clone()
     moved.memory_size = memory_size
     return moved
+
+
+def curve_events(rows: list[dict], key: str = "eval_cost_bits", *, spike_factor: float = 3.0,
+                 floor: float = 1.0) -> dict:
+    """The plateau and the spikes of a learning curve (rows of ``curve.csv``).
+
+    ``plateau_end``: the sequences at the first evaluation below half the first one
+    (None if never). ``spikes``: evaluations whose cost is above ``spike_factor`` times
+    the best so far and at least ``floor`` bits above it, as dicts ``{"sequences",
+    "best_before", "cost"}``.
+    """
+    if not rows:
+        raise ValueError("a learning curve needs at least one row")
+    first = rows[0][key]
+    plateau_end = next((r["sequences"] for r in rows if r[key] < first / 2), None)
+    spikes, best = [], first
+    for row in rows[1:]:
+        cost = row[key]
+        if cost > spike_factor * best and cost > best + floor:
+            spikes.append({"sequences": row["sequences"], "best_before": best, "cost": cost})
+        best = min(best, cost)
+    return {"first": first, "plateau_end": plateau_end, "spikes": spikes}
 
 
 def load_ablations(directory: str | Path) -> dict[str, list[dict]]:
@@ -184,20 +233,28 @@ def plot_ablations(results: dict[str, list[dict]], ax: plt.Axes | None = None) -
     return fig
 
 
-@torch.no_grad()
-def time_steps(make_model, memory_sizes, *, steps: int = 20, batch_size: int = 1, repeats: int = 5) -> list[dict]:
-    """Median milliseconds per time step of ``make_model(N)`` (an NTM, eager, no
-    gradients) on a random input, for every N in ``memory_sizes``."""
-    rows = []
-    for size in memory_sizes:
-        model = make_model(size).eval()
-        x = torch.rand(batch_size, steps, model.input_width, generator=torch.Generator().manual_seed(0))
-        model(x)  # warm-up
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            model(x)
-            times.append(time.perf_counter() - start)
-        rows.append({"memory_size": size, "ms_per_step": 1000 * float(np.median(times)) / steps})
-    return rows
+def time_steps(make_model, memory_sizes, *, steps: int = 20, batch_size: int = 1, repeats: int = 5,
+               threads: int = 1) -> list[dict]:
+    """Milliseconds per time step of ``make_model(N)`` (an NTM, eager, no gradients) on
+    a random input, for every N in ``memory_sizes``: the fastest of ``repeats`` runs,
+    the least disturbed by other processes on a shared machine. Runs on ``threads`` torch
+    threads (restored afterwards): two threads on busy shared cores were measured 30x
+    slower than one at N = 128."""
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return [_time_one(make_model(size).eval(), size, steps, batch_size, repeats) for size in memory_sizes]
+    finally:
+        torch.set_num_threads(previous_threads)
 
+
+@torch.no_grad()
+def _time_one(model, size: int, steps: int, batch_size: int, repeats: int) -> dict:
+    x = torch.rand(batch_size, steps, model.input_width, generator=torch.Generator().manual_seed(0))
+    model(x)  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model(x)
+        times.append(time.perf_counter() - start)
+    return {"memory_size": size, "ms_per_step": 1000 * min(times) / steps}

@@ -15,7 +15,7 @@ What a run does (paper §4.6 with the deviations written below):
 
 * draws training batches of the task from its own ``torch.Generator`` (seeded by
   ``seed``), one length per batch;
-* minimises the cost in bits (SPEC §2) with RMSProp (momentum 0.9, decay 0.95, as in
+* minimises the cost in bits (ntmlib.metrics) with RMSProp (momentum 0.9, decay 0.95, as in
   Graves 2013) or Adam, every gradient component clipped to [-10, 10];
 * every ``eval_every`` steps evaluates on a validation set of the training
   distribution drawn from a second generator, appends a row to the learning curve
@@ -28,13 +28,17 @@ What a run does (paper §4.6 with the deviations written below):
 * never lets a non-finite loss or gradient reach the weights (the step is skipped);
   after ``max_bad_steps`` consecutive skipped steps it rolls back to the last
   checkpointed state and halves the learning rate, and after ``max_rollbacks``
-  rollbacks it stops with :class:`TrainingDiverged`.
+  rollbacks it stops with :class:`TrainingDiverged`;
+* owns its ``out`` folder while it runs (``.train.lock`` with its PID: a second run
+  there is refused) and, on Ctrl-C, finishes the step, writes a checkpoint and raises
+  :class:`TrainingInterrupted` (the command line prints the resume command, exit 130).
 
 Deviations from the paper, and why:
 
 * batches of 32 sequences (the paper updated after every sequence): on a CPU the
-  time per step is dispatch overhead, so 32 sequences cost about 2.5x one sequence
-  (PROBE.md) and training is ~10x faster in wall time;
+  time per step is dispatch overhead, so a batch of 32 sequences costs little more
+  than one sequence (chapter 12 measures it) and training is many times faster in
+  wall time;
 * learning rates: :func:`default_learning_rate` (3x the paper's at batch >= 9);
 * the cost is summed over a sequence in bits (the paper's reported unit), not nats;
   RMSProp and Adam are invariant to that constant factor apart from epsilon.
@@ -47,6 +51,7 @@ import csv
 import io
 import json
 import math
+import numbers
 import platform
 import random
 import re
@@ -118,7 +123,7 @@ class TrainingInterrupted(KeyboardInterrupt):
 def default_learning_rate(task: str, arch: str, optimizer: str = "rmsprop", batch_size: int = 32) -> float:
     """Learning rate for (task, arch) when none is given.
 
-    The rule: the paper's learning rate (SPEC §1, per sequence) times
+    The rule: the paper's learning rate (§4.6, read as per sequence) times
     ``min(3, sqrt(batch_size))`` for RMSProp, and 10/3 of that for Adam.
 
     Where it comes from (copy, NTM-LSTM, batch 32, RMSProp with momentum 0.9 and decay
@@ -128,7 +133,7 @@ def default_learning_rate(task: str, arch: str, optimizer: str = "rmsprop", batc
     ==========================  =====  ===========================================
     setting                     runs   sequences to converge: median (range)
     ==========================  =====  ===========================================
-    lr 1e-4 (the paper's)       1      70k (PROBE.md)
+    lr 1e-4 (the paper's)       1      70k (measured during development)
     lr 3e-4 (the default)       11     32.0k (22.4k-44.8k), all converged; no spike
                                        afterwards (one run of 3000 steps checked)
     lr 3e-4, centred            4      28.8k (19.2k-54.4k)
@@ -177,8 +182,20 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
 
 
 def _check_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    # numbers.Integral: NumPy's integers count too (resolved() turns them into ints); bools do not.
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _plain(value):
+    """NumPy scalars (and tuples of them) as Python numbers, so that config.json can hold them."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    return value
 
 
 def _check_float(name, value, positive=True):
@@ -214,7 +231,7 @@ def lr_factor(drops, step: int) -> float:
 class TrainConfig:
     """Everything that defines a training run (``None`` means: the documented default).
 
-    Model: ``task``, ``arch`` (SPEC §4 names); ``memory_init`` (NTMs: "constant",
+    Model: ``task``, ``arch`` (task names as in docs/tasks.md); ``memory_init`` (NTMs: "constant",
     "learned", "random"; None keeps the model's default); ``model_overrides`` (any
     constructor argument, e.g. ``{"memory_size": 16}``); ``task_kwargs`` (e.g.
     ``{"max_length": 5}``).
@@ -249,7 +266,7 @@ class TrainConfig:
 
     Machinery: ``device`` ("auto", "cpu", "cuda"), ``compile`` (compile the NTM's
     per-step function; None: on the CPU for NTMs), ``threads`` (torch intra-op threads,
-    set process-wide; 1 by default: as fast as 2 on a 2-core machine (PROBE.md) and
+    set process-wide; 1 by default: as fast as 2 on a 2-core machine (measured during development) and
     immune to the stalls of OpenMP threads on shared cores; None leaves torch's setting;
     restored when train() returns), ``out`` (directory for files; None writes none),
     ``resume``, ``checkpoint_every`` (default: ``eval_every``), ``progress`` (tqdm bar),
@@ -358,6 +375,10 @@ class TrainConfig:
         """A copy with every ``None`` default filled in (steps, lr, compile, checkpoint_every)."""
         self.validate()
         done = copy.deepcopy(self)
+        for item in fields(done):
+            setattr(done, item.name, _plain(getattr(done, item.name)))
+        done.model_overrides = {key: _plain(value) for key, value in done.model_overrides.items()}
+        done.task_kwargs = {key: _plain(value) for key, value in done.task_kwargs.items()}
         if done.steps is None:
             done.steps = DEFAULT_STEPS
         if done.lr is None:
@@ -390,7 +411,9 @@ class TrainResult:
 
     ``model``: the best model by evaluation cost (what ``model.pt`` holds), in eval
     mode on the training device; ``curve``: the learning curve rows; ``best``: the
-    best evaluation row; ``stopped``: "steps", "target" or "max_seconds".
+    best evaluation row; ``stopped``: "steps", "target" or "max_seconds" (and, in the
+    ``result`` of :class:`TrainingDiverged` / :class:`TrainingInterrupted`, "diverged" /
+    "interrupted").
     """
 
     model: nn.Module
@@ -709,11 +732,9 @@ def _train(config: TrainConfig, on_eval, interrupt: runguard.InterruptRequest) -
     if config.compile and hasattr(run.model, "compile_step"):
         run.model.compile_step()
         compiled = True
-        if config.progress:
-            print(COMPILE_NOTICE, file=sys.stderr, flush=True)
     done_already = _nothing_to_do(run, config, out)
-    if done_already is not None:
-        print(done_already, file=sys.stderr, flush=True)
+    if done_already is not None or compiled:
+        print(done_already or COMPILE_NOTICE, file=sys.stderr, flush=True)
 
     def save_files(stopped: str | None = None, *, model_file: bool = False) -> None:
         if out is None:
@@ -876,7 +897,8 @@ def _train(config: TrainConfig, on_eval, interrupt: runguard.InterruptRequest) -
 
 
 COMPILE_NOTICE = ("compiling the training step with torch.compile, once per machine and shape: ~1-2 min the first "
-                  "time, seconds once cached (not counted in --max-seconds; --no-compile trains eagerly)")
+                  "time on an idle machine (several on a busy one), seconds once cached; not counted in "
+                  "--max-seconds (--no-compile trains eagerly)")
 
 
 def _kept(run: _Run, out: Path | None) -> str:

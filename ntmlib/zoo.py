@@ -1,4 +1,4 @@
-"""The model zoo (SPEC §5): trained models shipped in the project's ``data/`` directory.
+"""The model zoo: trained models shipped in the project's ``data/`` directory.
 
 Layout, one directory per task and architecture::
 

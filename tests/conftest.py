@@ -12,6 +12,8 @@ torch.set_num_threads(1)
 
 import matplotlib.pyplot as plt  # noqa: E402
 
+from browser_fixtures import base_url, browser, site  # noqa: E402,F401  (one Chromium per process)
+
 
 @pytest.fixture(autouse=True)
 def one_thread():

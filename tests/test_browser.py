@@ -15,7 +15,8 @@ smallest text is at least 9 px as displayed at 1280 px; at 390 px, that no
 widget control, readout or panel is clipped or runs off the screen; in dark
 mode, that widget readouts are whole and widget text is legible (contrast).
 
-`make test` builds the site first (`make book`); the fixture below builds it
+`make test` builds the site first (`make book`); the `site` fixture
+(tests/browser_fixtures.py, shared with tests/test_browser_explorers.py) builds it
 only when _build/html/index.html is missing. The browser is Debian's Chromium
 (/usr/bin/chromium) driven by the `playwright` package (no browser download).
 Without Chromium the tests are skipped, unless CI is set: then they fail.
@@ -23,14 +24,8 @@ Without Chromium the tests are skipped, unless CI is set: then they fail.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
 import re
-import subprocess
-import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -42,19 +37,7 @@ from helpers import ROOT, book_sources
 
 pytestmark = pytest.mark.browser
 
-SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("NTM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # myst-nb's classes for stderr streams and error tracebacks (myst_nb/core/render.py),
 # plus "error" for safety.
 ERROR_OUTPUT_SELECTOR = ".output.stderr, .output.traceback, .output.error"
@@ -70,16 +53,6 @@ VIEWS = {
 }
 
 colab_cell, CONFIG, CHAPTERS = book_sources()
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _skip_or_fail(reason: str):
-    if _in_ci():
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(reason)
 
 
 def chapter_title(docname: str) -> str:
@@ -106,61 +79,6 @@ def colab_href(docname: str) -> str:
 
 # --------------------------------------------------------------------------
 # Fixtures
-
-
-@pytest.fixture(scope="session")
-def site() -> Path:
-    """The built HTML book; built here only if `make book` has not built it."""
-    if not (SITE / "index.html").exists():
-        jb = Path(sys.executable).parent / "jupyter-book"
-        cmd = [str(jb), "build", ".", "--builder", "html", "-W", "-n", "--keep-going"]
-        result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-        if result.returncode != 0 or not (SITE / "index.html").exists():
-            pytest.fail(
-                f"building the book failed ({' '.join(cmd)}):\n{result.stdout[-4000:]}"
-                f"\n{result.stderr[-4000:]}",
-                pytrace=False,
-            )
-    return SITE
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
-@pytest.fixture(scope="session")
-def base_url(site):
-    """The site served by http.server on a free localhost port."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium through playwright (never a downloaded browser)."""
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        _skip_or_fail(
-            f"Chromium not found at {CHROMIUM}; install it with "
-            "`apt-get install chromium` (or `make browser-deps` as root)"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _skip_or_fail("the playwright package is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @dataclass

@@ -24,7 +24,6 @@ import numpy as np
 import pytest
 
 from explorer_page import expected, max_difference, page_views, unpack, wait_for_explorers
-from test_browser import base_url, browser, site  # noqa: F401  (the shared server and browser fixtures)
 from urllib.parse import urlparse
 
 pytestmark = pytest.mark.browser

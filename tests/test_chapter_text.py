@@ -132,7 +132,7 @@ def _exercises(docname: str) -> list[str]:
 @pytest.mark.parametrize("docname", [d for d in CHAPTERS if d != "chapters/intro"])
 def test_every_exercise_has_a_collapsed_hint(docname):
     exercises = _exercises(docname)
-    assert exercises, f"{docname} has no exercises"
+    assert exercises or _chapter_number(docname) > 12, f"{docname} has no exercises"
     for number, text in enumerate(exercises, start=1):
         assert ":::{dropdown} Hint" in text, f"{docname} exercise {number} has no hint"
         if "retrain" in text.lower() or "RETRAIN = True" in text:
@@ -143,3 +143,15 @@ def test_most_exercises_have_solutions():
     exercises = [text for d in CHAPTERS for text in _exercises(d)]
     solved = [text for text in exercises if ":::{dropdown} Solution" in text]
     assert len(exercises) >= 60 and len(solved) >= len(exercises) // 2, (len(solved), len(exercises))
+
+
+def test_nothing_in_the_repository_points_at_private_notes():
+    """Code, tests, tools, docs and data notes cite the paper or the repository's own
+    documentation (docs/tasks.md), never private working notes."""
+    roots = [ROOT / name for name in ("ntmlib", "tests", "tools", "docs", "data")] + [ROOT / "README.md"]
+    files = [p for root in roots for p in ([root] if root.is_file() else root.rglob("*"))
+             if p.suffix in {".py", ".md", ".js", ".css", ".yml", ".json", ".txt"} and p.is_file()
+             and p.name != "test_chapter_text.py" and p.stat().st_size < 2_000_000]
+    found = [f"{p.relative_to(ROOT)}: {m.group()}" for p in files
+             for m in [PRIVATE_SOURCE.search(p.read_text(encoding="utf-8", errors="replace"))] if m]
+    assert found == []

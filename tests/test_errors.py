@@ -80,6 +80,19 @@ def test_numpy_integers_are_integers_everywhere():
     assert lstm(torch.zeros(1, 2, 9)).shape == (1, 2, 8)
     x, _, _ = CopyTask(n(1), n(3)).batch(n(2), torch.Generator().manual_seed(0))
     assert ntm(x).shape[0] == 2
+    rows = evaluate(ntm, "copy", sequences=n(3), batch_size=n(2), seed=n(1), cases=["L=10"])
+    assert rows[0]["sequences"] == 3
+
+
+def test_numpy_integers_in_a_training_config_reach_config_json_as_ints(tmp_path):
+    n = np.int64
+    settings = {**tiny_training(seed=0), "model_overrides": {"memory_size": n(8), "controller_size": (n(8),)},
+                "task_kwargs": {"max_length": n(3)}}
+    result = train(TrainConfig(steps=n(4), out=str(tmp_path), **{**settings, "eval_every": n(2), "seed": n(0)}))
+    saved = json.loads((tmp_path / "config.json").read_text())
+    assert result.steps == 4 and saved["model_kwargs"]["memory_size"] == 8 and saved["train_config"]["seed"] == 0
+    with pytest.raises(ValueError, match="steps must be an integer >= 1, got True"):
+        TrainConfig(steps=True).validate()
 
 
 @pytest.mark.parametrize("make", [lambda: NTM(9, 8, **SMALL), lambda: StackedLSTM(9, 8, hidden_size=8, num_layers=2)],

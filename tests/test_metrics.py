@@ -1,4 +1,4 @@
-"""Cost in bits and bit errors per sequence (SPEC §2), against hand computations."""
+"""Cost in bits and bit errors per sequence (ntmlib.metrics), against hand computations."""
 
 import math
 

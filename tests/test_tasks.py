@@ -1,4 +1,4 @@
-"""The task encodings of SPEC §3 (paper §4.1-4.5), checked on small cases."""
+"""The task encodings of docs/tasks.md (paper §4.1-4.5), checked on small cases."""
 
 import math
 

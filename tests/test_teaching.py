@@ -93,3 +93,30 @@ def test_time_steps_measures_every_size():
     rows = teaching.time_steps(lambda n: teaching.with_memory_size(small_ntm(), n), [8, 32], steps=3, repeats=2)
     assert [r["memory_size"] for r in rows] == [8, 32] and all(r["ms_per_step"] > 0 for r in rows)
     assert not math.isnan(rows[0]["ms_per_step"])
+
+
+def test_writes_suppressed_freezes_the_memory_from_that_step():
+    model = small_ntm()
+    x = CopyTask(3, 3).batch(2, torch.Generator().manual_seed(1)).x
+    with teaching.writes_suppressed(model, from_step=4):
+        logits = model(x)
+        seen = []
+        hook = model.heads.register_forward_hook(lambda _m, _a, out: seen.append(float(out.add.detach().abs().sum())))
+        model(x)
+        hook.remove()
+    assert seen[:4] and all(v > 0 for v in seen[:4]) and all(v == 0 for v in seen[4:])
+    assert not torch.allclose(logits, model(x))  # the hooks are gone after the block
+    with pytest.raises(ValueError, match="from_step"):
+        with teaching.writes_suppressed(model, -1):
+            pass
+
+
+def test_curve_events_finds_the_plateau_end_and_the_spikes():
+    costs = [80, 78, 70, 30, 5, 40, 1, 0.5, 0.4, 6]
+    rows = [{"sequences": 100 * (k + 1), "eval_cost_bits": c} for k, c in enumerate(costs)]
+    events = teaching.curve_events(rows)
+    assert events["plateau_end"] == 400 and events["first"] == 80
+    assert [(s["sequences"], s["cost"]) for s in events["spikes"]] == [(600, 40), (1000, 6)]
+    assert teaching.curve_events(rows[:3])["plateau_end"] is None
+    with pytest.raises(ValueError):
+        teaching.curve_events([])

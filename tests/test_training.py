@@ -143,7 +143,7 @@ def test_endless_divergence_stops_after_three_rollbacks(monkeypatch, tmp_path):
 
 
 def test_default_learning_rates():
-    assert default_learning_rate("copy", "ntm-lstm") == pytest.approx(3e-4)  # measured (PROBE.md)
+    assert default_learning_rate("copy", "ntm-lstm") == pytest.approx(3e-4)  # measured during development (see its docstring)
     assert default_learning_rate("copy", "lstm") == pytest.approx(9e-5)
     assert default_learning_rate("copy", "ntm-lstm", batch_size=1) == pytest.approx(1e-4)  # the paper's
     assert default_learning_rate("copy", "ntm-lstm", batch_size=4) == pytest.approx(2e-4)
@@ -201,8 +201,10 @@ def test_command_line(tmp_path, capsys):
     assert ckpt.load_checkpoint(out / "checkpoint.pt")["progress"]["step"] == 9
     assert main(args) == 2  # would overwrite a run without --resume
     assert "--resume" in capsys.readouterr().err
-    assert main(["--task", "copy", "--arch", "ntm-lstm", "--steps", "0", "--out", str(tmp_path / "x")]) == 2
-    assert "steps must be an integer >= 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["--task", "copy", "--arch", "ntm-lstm", "--steps", "0", "--out", str(tmp_path / "x")])
+    assert exit_.value.code == 2
+    assert "argument --steps: expected an integer >= 1" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--task", "copyy", "--arch", "ntm-lstm"])
     assert "invalid choice" in capsys.readouterr().err

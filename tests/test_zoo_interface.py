@@ -1,4 +1,4 @@
-"""The zoo interface of SPEC §5: ntmlib.zoo.load(task, arch) and friends, against a
+"""The zoo interface: ntmlib.zoo.load(task, arch) and friends, against a
 temporary zoo (NTM_DATA_DIR) holding a tiny trained model."""
 
 import json
@@ -77,7 +77,7 @@ def test_load_returns_an_eval_mode_cpu_module(tiny_zoo):
     for batch, steps in ((1, 3), (3, 41), (2, 130)):  # any B and T, far beyond training lengths
         logits = model(torch.rand(batch, steps, 9))
         assert logits.shape == (batch, steps, 8)
-    trace = model.trace(torch.rand(2, 5, 9))  # SPEC §5: the weightings of a call, for figures
+    trace = model.trace(torch.rand(2, 5, 9))  # the weightings of a call, for figures
     assert trace.read_weightings.shape[:2] == (2, 5) and trace.add_vectors.shape[:2] == (2, 5)
     baseline = zoo.load("copy", "lstm")
     assert baseline(torch.rand(2, 7, 9)).shape == (2, 7, 8)

@@ -1,4 +1,4 @@
-"""Every shipped model loads (SPEC §5) and reaches its recorded training-distribution
+"""Every shipped model loads (ntmlib.zoo) and reaches its recorded training-distribution
 figure on fresh data that training never saw."""
 import json
 

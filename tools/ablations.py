@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ntmlib import zoo  # noqa: E402
-from ntmlib.checkpoint import atomic_write_json  # noqa: E402
+from ntmlib.checkpoint import atomic_write_json, checksum_path, write_checksum  # noqa: E402
 from ntmlib.evaluate import case_generator, evaluate_task  # noqa: E402
 from ntmlib.tasks import get_task  # noqa: E402
 
@@ -109,6 +109,9 @@ def ship(variant: str, seed: int, run_dir: Path, result: dict) -> None:
         target.mkdir(parents=True, exist_ok=True)
         for name in SHIPPED:
             shutil.copyfile(run_dir / name, target / name)
+        model = target / zoo.MODEL_FILE
+        checksum_path(model).unlink(missing_ok=True)
+        write_checksum(model)  # the sidecar that loading checks
     atomic_write_json(OUT / f"{variant}-seed{seed}.json", result)
 
 

@@ -1,6 +1,6 @@
 """Checksum sidecars for model files: ``<file>.sha256`` beside each, as training writes them.
 
-    python tools/checksums.py                    # every data/*/*/model.pt (and data/**/*.pt)
+    python tools/checksums.py                    # every model.pt under data/
     python tools/checksums.py path/model.pt ...  # these files
 
 A file without a sidecar gets one (its bytes are untouched); a file with one is checked
@@ -32,9 +32,9 @@ def check_or_write(path: Path) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", nargs="*", type=Path, help="default: every .pt file under data/")
+    parser.add_argument("files", nargs="*", type=Path, help="default: every model.pt under data/")
     args = parser.parse_args(argv)
-    files = args.files or sorted((ROOT / "data").rglob("*.pt"))
+    files = args.files or sorted((ROOT / "data").rglob("model.pt"))
     failed = 0
     for path in files:
         status = check_or_write(path)

@@ -122,9 +122,14 @@ class Panel { // a caption above a canvas that fills the panel's width
     parent.append(this.box);
   }
 
+  measure(ink) { // layout reads, done for every panel before any panel writes
+    this.width = this.canvas.clientWidth || this.basis;
+    this.ink = ink;
+  }
+
   begin(caption) {
-    this.caption.textContent = caption;
-    const dpr = window.devicePixelRatio || 1, w = this.canvas.clientWidth || this.basis;
+    if (this.caption.textContent !== caption) this.caption.textContent = caption;
+    const dpr = window.devicePixelRatio || 1, w = this.width || this.basis;
     const pw = Math.round(w * dpr), ph = Math.round(this.height * dpr);
     if (this.canvas.width !== pw || this.canvas.height !== ph) {
       this.canvas.width = pw;
@@ -133,7 +138,7 @@ class Panel { // a caption above a canvas that fills the panel's width
     const ctx = this.canvas.getContext("2d");
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, this.height);
-    const ink = getComputedStyle(this.box).color || "#222";
+    const ink = this.ink || "#222";
     ctx.font = "11px system-ui, sans-serif";
     ctx.fillStyle = ink;
     ctx.strokeStyle = ink;
@@ -152,6 +157,13 @@ function axisLabels(ctx, labels, place) { // labels: [[position, text]], place(p
   }
 }
 
+// The frame with a left margin wide enough for the longest row label.
+function fit(ctx, frame, labels) {
+  let widest = 0;
+  for (const label of labels || []) widest = Math.max(widest, ctx.measureText(label).width);
+  return { ...frame, left: Math.max(frame.left, Math.ceil(widest) + 6) };
+}
+
 function ticks(count, max = 8) { // indices to label: about max of them
   const step = Math.max(1, Math.ceil(count / max)), out = [];
   for (let i = 0; i < count; i += step) out.push(i);
@@ -161,9 +173,10 @@ function ticks(count, max = 8) { // indices to label: about max of them
 // Bars over locations. horizontal: locations top to bottom, values along x in [lo, hi].
 function bars(panel, caption, series, { horizontal = false, lo = 0, hi = 1, labels = null, frame = FRAME } = {}) {
   const { ctx, w, h: ht } = panel.begin(caption);
-  const x0 = frame.left, y0 = frame.top, pw = w - frame.left - frame.right, ph = ht - frame.top - frame.bottom;
   const count = series[0].values.length;
   const names = labels || Array.from({ length: count }, (_, i) => String(i));
+  if (horizontal) frame = fit(ctx, frame, names);
+  const x0 = frame.left, y0 = frame.top, pw = w - frame.left - frame.right, ph = ht - frame.top - frame.bottom;
   const band = (horizontal ? ph : pw) / count;
   const scale = (v) => (Math.min(Math.max(v, lo), hi) - lo) / (hi - lo);
   const zero = scale(0);
@@ -206,6 +219,8 @@ function bars(panel, caption, series, { horizontal = false, lo = 0, hi = 1, labe
 function heatmap(panel, caption, data, rows, cols, { vmin = -1, vmax = 1, cmap = "diverging", rowLabels = null,
   shownCols = cols, frame = FRAME, colTicks = true } = {}) {
   const { ctx, w, h: ht } = panel.begin(caption);
+  const labels = rowLabels || Array.from({ length: rows }, (_, i) => String(i));
+  frame = fit(ctx, frame, labels);
   const x0 = frame.left, y0 = frame.top, pw = w - frame.left - frame.right, ph = ht - frame.top - frame.bottom;
   const image = new ImageData(cols, rows), colour = CMAPS[cmap];
   for (let r = 0; r < rows; r++) {
@@ -224,7 +239,6 @@ function heatmap(panel, caption, data, rows, cols, { vmin = -1, vmax = 1, cmap =
   panel.scratch.getContext("2d").putImageData(image, 0, 0);
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(panel.scratch, x0, y0, pw, ph);
-  const labels = rowLabels || Array.from({ length: rows }, (_, i) => String(i));
   axisLabels(ctx, ticks(rows, Math.max(2, ph / 14)).map((r) => [r, labels[r]]),
     (r) => [x0 - 3, y0 + ((r + 0.5) * ph) / rows, "right", "middle"]);
   if (colTicks) {
@@ -394,9 +408,10 @@ KINDS.replay = {
     x.title = h("div", "ntm-title");
     x.el.insertBefore(x.title, x.root);
     const top = { height: 150, basis: 240 };
+    const rowsHeight = Math.min(520, Math.max(220, 4 * x.L)); // every memory row at least 4 px when it can
     x.panels = {
       inputs: new Panel(x.root, top), write: new Panel(x.root, top), read: new Panel(x.root, top),
-      memory: new Panel(x.root, { height: 220, basis: 240 }), bars: new Panel(x.root, { height: 220, basis: 150 }),
+      memory: new Panel(x.root, { height: rowsHeight, basis: 240 }), bars: new Panel(x.root, { height: rowsHeight, basis: 150 }),
       erase: new Panel(x.root, { height: 46, basis: 240 }), add: new Panel(x.root, { height: 46, basis: 240 }),
       readv: new Panel(x.root, { height: 46, basis: 240 }), output: new Panel(x.root, { height: 70, basis: 240 }),
     };
@@ -550,6 +565,8 @@ async function render({ model, el }) {
   el.append(x.root);
   kind.setup(x);
   const redraw = () => {
+    const ink = getComputedStyle(el).color;
+    for (const panel of Object.values(x.panels)) panel.measure(ink);
     x.stages = kind.compute(x, x.values);
     kind.draw(x, x.stages, x.values);
     x.draws += 1;

@@ -1,5 +1,5 @@
-"""The five algorithmic tasks of the NTM paper (§4.1-4.5), encoded exactly as
-SPEC §3 fixes them.
+"""The five algorithmic tasks of the NTM paper (§4.1-4.5), encoded as docs/tasks.md
+describes them.
 
 >>> from ntmlib.tasks import get_task
 >>> task = get_task("copy")
@@ -40,7 +40,7 @@ __all__ = [
     "NGRAMS_VALIDATION_SIZE",
 ]
 
-#: SPEC §4 task name -> task class.
+#: task name (docs/tasks.md) -> task class.
 TASKS: dict[str, type[Task]] = {
     cls.name: cls
     for cls in (CopyTask, RepeatCopyTask, AssociativeRecallTask, NGramsTask, PrioritySortTask)

@@ -1,4 +1,4 @@
-"""The associative recall task (paper §4.3; wire format SPEC §3).
+"""The associative recall task (paper §4.3; wire format: docs/tasks.md).
 
 K items of ``item_length`` (3) vectors of 6 bits, each introduced by an item
 delimiter (channel 6).  Then a query delimiter (channel 7), a copy of one item

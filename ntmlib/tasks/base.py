@@ -1,4 +1,4 @@
-"""Shared machinery for the five tasks of paper §4 (wire format: SPEC §3).
+"""Shared machinery for the five tasks of paper §4 (wire format: docs/tasks.md).
 
 Every task turns a seed into a :class:`Batch` of batch-first tensors.  All
 randomness is drawn on the CPU from the caller's ``torch.Generator`` and only
@@ -18,7 +18,7 @@ __all__ = ["Batch", "Task", "check_int", "check_range", "draw_int", "random_bits
 
 
 class Batch(NamedTuple):
-    """One batch of a task (SPEC §3).
+    """One batch of a task (docs/tasks.md).
 
     x: ``(B, T, input_width)`` inputs; y: ``(B, T, output_width)`` targets;
     mask: ``(B, T)``, 1.0 on the steps that carry targets and 0.0 elsewhere.
@@ -58,7 +58,7 @@ def draw_int(lo: int, hi: int, generator: torch.Generator | None) -> int:
 
 
 def random_bits(*shape: int, generator: torch.Generator | None) -> torch.Tensor:
-    """Independent fair 0/1 bits as float32 (SPEC §3: "p = 0.5 unless stated")."""
+    """Independent fair 0/1 bits as float32 (docs/tasks.md: fair coin flips)."""
     return torch.randint(0, 2, shape, generator=generator).to(torch.float32)
 
 
@@ -67,7 +67,7 @@ class Task:
     """Base class of the tasks.  Subclasses are frozen dataclasses whose fields
     are the parameters of the length distribution, and implement ``_generate``.
 
-    Class attributes: ``name`` (the SPEC §4 task name), ``input_width``,
+    Class attributes: ``name`` (the task's name in docs/tasks.md), ``input_width``,
     ``output_width``; a subclass sets them as class keywords,
     ``class CopyTask(Task, name="copy", input_width=9, output_width=8)``.
     """

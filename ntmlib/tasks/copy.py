@@ -1,4 +1,4 @@
-"""The copy task (paper §4.1; wire format SPEC §3 "copy").
+"""The copy task (paper §4.1; wire format: docs/tasks.md, "copy").
 
 L random 8-bit vectors, one delimiter step (channel 8), then L blank steps in
 which the targets are the L vectors again.  T = 2L + 1; targets on the last L

@@ -1,4 +1,4 @@
-"""The dynamic N-grams task (paper §4.4; wire format SPEC §3 "dynamic N-grams").
+"""The dynamic N-grams task (paper §4.4; wire format: docs/tasks.md, "dynamic N-grams").
 
 Each sequence gets its own 6-gram table: 32 probabilities P(next bit = 1 |
 previous 5 bits), drawn from Beta(1/2, 1/2).  b[0..4] are fair coin flips and

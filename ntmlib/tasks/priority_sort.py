@@ -1,4 +1,4 @@
-"""The priority sort task (paper §4.5; wire format SPEC §3 "priority sort").
+"""The priority sort task (paper §4.5; wire format: docs/tasks.md, "priority sort").
 
 ``num_inputs`` (20) random 8-bit vectors, each with a priority ~ U[-1, 1] on
 channel 8; one delimiter step (channel 9); then ``num_outputs`` (16) blank

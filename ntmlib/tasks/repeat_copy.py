@@ -1,4 +1,4 @@
-"""The repeat copy task (paper §4.2; wire format SPEC §3 "repeat copy").
+"""The repeat copy task (paper §4.2; wire format: docs/tasks.md, "repeat copy").
 
 L random 8-bit vectors; one step carrying the delimiter (channel 8) and the
 normalised repeat count (channel 9); then R*L + 1 blank steps whose targets are
@@ -19,7 +19,7 @@ __all__ = ["RepeatCopyTask", "normalise_repeats", "REPEATS_MEAN", "REPEATS_STD"]
 
 # Mean and standard deviation of R ~ U{1..10}, the paper's training distribution:
 # mean (1 + 10) / 2 = 5.5, variance (10**2 - 1) / 12 = 8.25.  These stay fixed
-# whatever distribution a RepeatCopyTask draws R from (SPEC §3), so that a
+# whatever distribution a RepeatCopyTask draws R from (docs/tasks.md), so that a
 # trained model reads the same number for the same R at test time.
 REPEATS_MEAN = 5.5
 REPEATS_STD = math.sqrt(8.25)
