@@ -704,6 +704,14 @@ def train(config: TrainConfig, *, on_eval=None) -> TrainResult:
         return _train(config, on_eval, interrupt)
 
 
+def _end_bar_full(bar) -> None:
+    """A run that ends as planned ends with a full bar (in a notebook a full, green one)."""
+    bar.total = bar.n
+    container = getattr(bar, "container", None)  # tqdm.notebook: (label, FloatProgress, text)
+    if container is not None:
+        container.children[1].max = bar.n
+
+
 def _train(config: TrainConfig, on_eval, interrupt: runguard.InterruptRequest) -> TrainResult:
     device = resolve_device(config.device)
     out = Path(config.out) if config.out is not None else None
@@ -866,7 +874,7 @@ def _train(config: TrainConfig, on_eval, interrupt: runguard.InterruptRequest) -
             if stopped == "target":
                 break
         if stopped != "interrupted":
-            bar.total = bar.n  # a run that ends as planned ends full (a notebook's bar turns green)
+            _end_bar_full(bar)
             if stopped != "steps":
                 bar.set_description(f"{config.task}/{config.arch} (stopped: {stopped})", refresh=False)
             bar.refresh()

@@ -237,3 +237,17 @@ def test_lr_drop_on_the_command_line(tmp_path, capsys):
         with pytest.raises(SystemExit):
             main(args[:-4] + ["--lr-drop", bad])
         assert "STEP:FACTOR" in capsys.readouterr().err
+
+
+def test_a_notebook_bar_that_ends_as_planned_is_full():
+    """Chapter 6's bar: a run stopped early (target, max_seconds) ends with a full widget bar."""
+    from tqdm.notebook import tqdm as notebook_tqdm
+
+    from ntmlib.train import _end_bar_full
+
+    bar = notebook_tqdm(total=1000, display=False)
+    bar.update(242)
+    _end_bar_full(bar)
+    bar.close()
+    progress = bar.container.children[1]
+    assert (bar.total, progress.value, progress.max, progress.bar_style) == (242, 242, 242, "success")
