@@ -104,12 +104,6 @@ def weighting_bars(ax, weighting, *, color=COLORS["content"], horizontal: bool =
     return bars
 
 
-def bar_values(bars) -> np.ndarray:
-    """The data a BarContainer shows (heights, or widths of horizontal bars)."""
-    horizontal = getattr(bars, "orientation", "vertical") == "horizontal"
-    return np.array([b.get_width() if horizontal else b.get_height() for b in bars], dtype=float)
-
-
 def memory_heatmap(ax, matrix, *, vmax: float | None = None, title: str | None = None, cmap: str = "RdBu_r",
                    colorbar: bool = False):
     """Draw an N x M memory (locations as rows) with a diverging colour scale centred on 0."""
@@ -302,6 +296,8 @@ class Explorer:
         if self._view is None:
             self._view = ExplorerView(kind=self.kind, data=self.view_data(), values=self.values,
                                       sliders=self.sliders, extras=self.extras, previous=self._view_previous())
+            # The page's step/reset buttons set the view's w_{t-1}: what was computed is stale.
+            self._view.observe(lambda _: setattr(self, "_stages", None), names="previous")
         return self._view
 
     def _view_previous(self) -> list:

@@ -1031,7 +1031,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="override a model constructor argument, e.g. memory_size=64 (repeatable)")
     parser.add_argument("--task-arg", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
                         help="task parameter, e.g. max_length=10 (repeatable)")
-    parser.add_argument("--write-focus", type=float, default=d.write_focus, metavar="LAMBDA",
+    parser.add_argument("--write-focus", type=cli.number(positive=False), default=d.write_focus, metavar="LAMBDA",
                         help="add LAMBDA x mean over steps of |add vector| x (1 - peak write weight) to the "
                              "cost (NTMs; default 0, off)")
     parser.add_argument("--init-from", default=None, metavar="DIR",

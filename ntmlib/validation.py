@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import torch
 
+
 def check_int(name: str, value, minimum: int | None = None) -> int:
     """``value`` as a Python int; TypeError unless an integer (not a bool), ValueError below ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

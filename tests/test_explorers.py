@@ -73,6 +73,15 @@ def test_addressing_explorer_matches_address_stages(memory):
     assert_matches(ex, expected_stages(ex))
 
 
+def test_the_page_s_step_button_refreshes_the_stages(memory):
+    """The page's step button sets the view's w_{t-1}; the explorer's stages follow it."""
+    ex = explorers.AddressingExplorer(memory, previous=7, key=3, gate=0.2)
+    before = ex.stages["sharpened"].clone()
+    ex.view.previous = [float(v) for v in before]  # what the page sends after "step"
+    assert torch.allclose(ex.previous, before)
+    assert_matches(ex, expected_stages(ex))
+
+
 def test_beta_zero_gives_uniform_content(memory):
     ex = explorers.AddressingExplorer(memory, previous=7, key=3, beta=10.0)
     before = ex.stages["content"].clone()

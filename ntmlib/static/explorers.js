@@ -581,8 +581,8 @@ async function render({ model, el }) {
     });
   }
   if (kind.wire) kind.wire(x);
-  model.on("change:values", () => { Object.assign(x.values, model.get("values")); redraw(); });
-  model.on("change:previous", () => { x.previous = Float64Array.from(model.get("previous")); redraw(); });
+  x.listen(model, "change:values", () => { Object.assign(x.values, model.get("values")); redraw(); });
+  x.listen(model, "change:previous", () => { x.previous = Float64Array.from(model.get("previous")); redraw(); });
   const resize = new ResizeObserver(() => redraw());
   resize.observe(x.root);
   redraw();
