@@ -42,6 +42,7 @@ __all__ = [
     "load_checkpoint",
     "load_state_dict_file",
     "checksum_path",
+    "read_digests",
     "write_checksum",
     "remove_stale_temporaries",
     "rng_state",
@@ -125,7 +126,7 @@ def checksum_path(path: str | os.PathLike) -> Path:
     return path.with_name(path.name + CHECKSUM_SUFFIX)
 
 
-def _digests(path: Path) -> list[str] | None:
+def read_digests(path: str | os.PathLike) -> list[str] | None:
     """The SHA-256 digests the sidecar of ``path`` accepts, or None without a sidecar."""
     sidecar = checksum_path(path)
     if not sidecar.exists():
@@ -149,7 +150,7 @@ def atomic_write_checked(path: str | os.PathLike, data: bytes) -> Path:
     """:func:`atomic_write` plus the checksum sidecar, so that the pair matches at every moment."""
     path = Path(path)
     digest = hashlib.sha256(data).hexdigest()
-    before = _digests(path) or []
+    before = read_digests(path) or []
     _write_digests(path, [digest] + [d for d in before if d != digest])
     atomic_write(path, data)
     _write_digests(path, [digest])
@@ -190,7 +191,7 @@ def _load_weights_only(path: Path, what: str, advice: str):
     if not path.exists():
         raise FileNotFoundError(f"{what} {path} does not exist")
     data = path.read_bytes()
-    digests = _digests(path)
+    digests = read_digests(path)
     if digests is not None and hashlib.sha256(data).hexdigest() not in digests:
         raise CheckpointError(f"{what} {path} does not match its checksum in {checksum_path(path)}: the file is "
                               f"damaged or was changed after it was written. {advice}")

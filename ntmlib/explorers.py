@@ -35,7 +35,6 @@ from typing import Any, Iterable, Sequence
 
 import anywidget
 import ipywidgets as widgets
-import matplotlib as mpl
 import numpy as np
 import torch
 import traitlets

@@ -51,10 +51,15 @@ def budget(task: str, arch: str) -> dict:
     return {"sequences": int(info["sequences"]), "minutes": info["wall_seconds"] / 60, "device": info["device"]}
 
 
-def first_converged(task: str, arch: str, threshold: float = 0.1) -> dict | None:
+def converged_row(rows, threshold: float = 0.1) -> dict | None:
     """The first learning-curve row with fewer than ``threshold`` bit errors per sequence on
     fresh sequences (None if the curve never gets there)."""
-    return next((row for row in zoo.curve(task, arch) if row["eval_bit_errors"] < threshold), None)
+    return next((row for row in rows if row["eval_bit_errors"] < threshold), None)
+
+
+def first_converged(task: str, arch: str, threshold: float = 0.1) -> dict | None:
+    """:func:`converged_row` of the zoo model (task, arch)."""
+    return converged_row(zoo.curve(task, arch), threshold)
 
 
 @dataclass(frozen=True)

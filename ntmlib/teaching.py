@@ -25,6 +25,7 @@ import torch
 from . import addressing, memory as memory_ops
 from .book import COLORS
 from .plots import _arrow, _box
+from .validation import torch_threads
 
 __all__ = ["explain_step", "draw_addressing_flow", "weighting_entropy", "with_memory_size", "load_ablations",
            "plot_ablations", "time_steps", "writes_suppressed", "curve_events", "STAGES"]
@@ -240,12 +241,8 @@ def time_steps(make_model, memory_sizes, *, steps: int = 20, batch_size: int = 1
     the least disturbed by other processes on a shared machine. Runs on ``threads`` torch
     threads (restored afterwards): two threads on busy shared cores were measured 30x
     slower than one at N = 128."""
-    previous_threads = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
+    with torch_threads(threads):
         return [_time_one(make_model(size).eval(), size, steps, batch_size, repeats) for size in memory_sizes]
-    finally:
-        torch.set_num_threads(previous_threads)
 
 
 @torch.no_grad()

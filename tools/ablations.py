@@ -22,7 +22,6 @@ curve.csv: a zoo directory that ``ntmlib.zoo.load_dir`` opens) and
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import shutil
 import subprocess
@@ -33,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ntmlib import zoo  # noqa: E402
-from ntmlib.checkpoint import atomic_write_json, checksum_path, write_checksum  # noqa: E402
+from ntmlib import report, zoo  # noqa: E402
+from ntmlib.checkpoint import atomic_write_json, write_checksum  # noqa: E402
 from ntmlib.evaluate import case_generator, evaluate_task  # noqa: E402
 from ntmlib.tasks import get_task  # noqa: E402
 
@@ -95,11 +94,8 @@ def measure(variant: str, seed: int, run_dir: Path) -> dict:
 
 def _first_converged(run_dir: Path):
     """Sequences seen at the first evaluation below 0.1 bit errors (None: never)."""
-    with open(run_dir / zoo.CURVE_FILE, newline="") as handle:
-        for row in csv.DictReader(handle):
-            if float(row["eval_bit_errors"]) < 0.1:
-                return int(float(row["sequences"]))
-    return None
+    row = report.converged_row(zoo.read_curve(run_dir / zoo.CURVE_FILE))
+    return None if row is None else int(row["sequences"])
 
 
 def ship(variant: str, seed: int, run_dir: Path, result: dict) -> None:
@@ -110,7 +106,6 @@ def ship(variant: str, seed: int, run_dir: Path, result: dict) -> None:
         for name in SHIPPED:
             shutil.copyfile(run_dir / name, target / name)
         model = target / zoo.MODEL_FILE
-        checksum_path(model).unlink(missing_ok=True)
         write_checksum(model)  # the sidecar that loading checks
     atomic_write_json(OUT / f"{variant}-seed{seed}.json", result)
 

@@ -17,17 +17,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ntmlib.checkpoint import checksum_path, write_checksum  # noqa: E402
+from ntmlib.checkpoint import read_digests, write_checksum  # noqa: E402
 
 
 def check_or_write(path: Path) -> str:
     """"written", "ok" or "MISMATCH" for one file."""
-    sidecar = checksum_path(path)
-    if not sidecar.exists():
+    digests = read_digests(path)
+    if digests is None:
         write_checksum(path)
         return "written"
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return "ok" if digest in sidecar.read_text(encoding="utf-8").split() else "MISMATCH"
+    return "ok" if hashlib.sha256(path.read_bytes()).hexdigest() in digests else "MISMATCH"
 
 
 def main(argv=None) -> int:

@@ -119,7 +119,7 @@ def ship_fine_tune(base: Path, tuned: Path, dest: Path) -> None:
         writer = csv.DictWriter(handle, columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    from ntmlib.checkpoint import write_checksum
+    from ntmlib.checkpoint import atomic_write_json, write_checksum
 
     shutil.copyfile(tuned / "model.pt", dest / "model.pt")
     write_checksum(dest / "model.pt")
@@ -128,7 +128,7 @@ def ship_fine_tune(base: Path, tuned: Path, dest: Path) -> None:
     second.update({key: first[key] + second[key] for key in ("steps", "sequences")},
                   wall_seconds=round(first["wall_seconds"] + second["wall_seconds"], 3))
     second["best"] = {**second["best"], **{k: _plus(second["best"][k], v) for k, v in offset.items()}}
-    (dest / "config.json").write_text(json.dumps(second, indent=2))
+    atomic_write_json(dest / "config.json", second)
 
 
 def _plus(value, offset):
