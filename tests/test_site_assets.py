@@ -79,6 +79,15 @@ def test_a_corrupt_cached_tarball_is_fetched_again(fake_registry):
     assert served["calls"] == 2 and (tmp_path / "npm" / "widget" / "dist" / "widget.js").exists()
 
 
+def test_a_wanted_file_missing_from_the_tarball_is_an_error(fake_registry):
+    """Every glob must match: a page would otherwise load a file the site does not have."""
+    data = _tarball({"dist/widget.js": b"define([], {})"})  # no font
+    pkg = fetch_assets.Package("@scope/widget", "1.2.3", hashlib.sha256(data).hexdigest(), "widget",
+                               ("dist/*.js", "dist/*.woff2"))
+    with pytest.raises(fetch_assets.AssetError, match=r"nothing in its tarball matches \['dist/\*.woff2'\]"):
+        fetch_assets.unpack(pkg, data)
+
+
 def test_the_pages_load_the_pinned_files():
     """_config.yml names files that the pinned packages provide, under _static."""
     sphinx = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]

@@ -100,18 +100,21 @@ def unpack(pkg: Package, data: bytes) -> int:
     """Extract the package's wanted files into site/npm/<folder>/; returns how many."""
     dest = VENDOR / pkg.folder
     shutil.rmtree(dest, ignore_errors=True)
-    count = 0
+    count, matched = 0, set()
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         for member in tar.getmembers():
             inner = member.name.split("/", 1)[-1]
-            if not member.isfile() or not any(fnmatch.fnmatch(inner, g) for g in pkg.files):
+            globs = {g for g in pkg.files if fnmatch.fnmatch(inner, g)} if member.isfile() else set()
+            if not globs:
                 continue
+            matched |= globs
             target = dest / inner
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(tar.extractfile(member).read())
             count += 1
-    if count == 0:
-        raise AssetError(f"{pkg.name}@{pkg.version}: none of {pkg.files} in its tarball")
+    missing = [g for g in pkg.files if g not in matched]
+    if missing:  # a page would load a file that is not there
+        raise AssetError(f"{pkg.name}@{pkg.version}: nothing in its tarball matches {missing}")
     return count
 
 
