@@ -79,6 +79,7 @@ __all__ = ["TrainConfig", "TrainResult", "TrainingDiverged", "TrainingInterrupte
            "resolve_device", "make_optimizer", "main", "CURVE_COLUMNS", "OPTIMIZERS", "DEFAULT_STEPS"]
 
 OPTIMIZERS = ("rmsprop", "adam")
+AUTOCAST = ("none", "bf16")
 DEVICES = ("auto", "cpu", "cuda")
 #: Training iterations when none are given (x 32 sequences: 320k, a third of the paper's ~1M).
 DEFAULT_STEPS = 10_000
@@ -264,7 +265,7 @@ class TrainConfig:
     ``max_seconds`` (total wall time of the run, resumed parts included, each part's
     one-off compile excluded). ``steps`` too is a total: a resume trains up to it.
 
-    Machinery: ``device`` ("auto", "cpu", "cuda"), ``compile`` (compile the NTM's
+    Machinery: ``device`` ("auto", "cpu", "cuda"), ``autocast`` ("none" or "bf16": the forward pass in bfloat16, the cost in float32), ``compile`` (compile the NTM's
     per-step function; None: on the CPU for NTMs), ``threads`` (torch intra-op threads,
     set process-wide; 1 by default: as fast as 2 on a 2-core machine (measured during development) and
     immune to the stalls of OpenMP threads on shared cores; None leaves torch's setting;
@@ -308,6 +309,7 @@ class TrainConfig:
     write_focus: float = 0.0
     init_from: str | None = None
     select_on: str | None = None
+    autocast: str = "none"
 
     def validate(self) -> "TrainConfig":
         """Raise ValueError for anything that cannot run; returns self."""
@@ -344,6 +346,8 @@ class TrainConfig:
         if not isinstance(self.model_overrides, dict) or not isinstance(self.task_kwargs, dict):
             raise ValueError("model_overrides and task_kwargs must be dicts")
         resolve_device(self.device)
+        if self.autocast not in AUTOCAST:
+            raise ValueError(f"autocast must be one of {AUTOCAST}, got {self.autocast!r}")
         _check_float("write_focus", self.write_focus, positive=False)
         if self.write_focus < 0 or (self.write_focus and self.arch == "lstm"):
             raise ValueError(f"write_focus must be >= 0 and applies to the NTMs (ntm-lstm, ntm-ff), "
@@ -603,14 +607,15 @@ def _initial_weights(config: TrainConfig, model_arguments: dict) -> dict:
 
 
 def _losses(model: nn.Module, config: TrainConfig, x, y, mask):
-    """(logits, the loss to minimise, the cost in bits); the loss adds the write-focus term."""
-    if not config.write_focus:
-        logits = model(x)
-        cost = cost_bits(logits, y, mask)
-        return logits, cost, cost
-    logits, focus = model(x, write_focus=True)
+    """(logits, the loss to minimise, the cost in bits); the loss adds the write-focus term.
+    With ``autocast="bf16"`` the forward pass runs in bfloat16 where torch allows it; the
+    logits and the cost are float32."""
+    with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=config.autocast == "bf16"):
+        out = model(x, write_focus=True) if config.write_focus else model(x)
+    logits, focus = out if config.write_focus else (out, None)
+    logits = logits.float()
     cost = cost_bits(logits, y, mask)
-    return logits, cost + config.write_focus * focus.mean(), cost
+    return logits, cost if focus is None else cost + config.write_focus * focus.float().mean(), cost
 
 
 def _check_resume_compatible(saved: dict, config: TrainConfig, path: Path, step: int) -> None:
@@ -1039,6 +1044,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--select-on", default=None, metavar="CASE",
                         help="keep the model with the lowest cost on this held-out case (e.g. L=15,R=8), "
                              "not on the validation set")
+    parser.add_argument("--autocast", choices=AUTOCAST, default=d.autocast,
+                        help="bf16: the forward pass in bfloat16 (faster where the CPU has bf16 matrix units; "
+                             "the cost stays float32). Default none")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -1053,7 +1061,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         eval_case=args.eval_case, eval_fresh=args.eval_fresh, target_bit_errors=args.target_bit_errors, max_seconds=args.max_seconds,
         device=args.device, compile=args.compile, threads=args.threads or None, out=out, resume=args.resume,
         checkpoint_every=args.checkpoint_every, progress=not args.no_progress, write_focus=args.write_focus,
-        init_from=args.init_from, select_on=args.select_on)
+        init_from=args.init_from, select_on=args.select_on, autocast=args.autocast)
 
 
 def resume_command(argv: list[str]) -> str:

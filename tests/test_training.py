@@ -251,3 +251,17 @@ def test_a_notebook_bar_that_ends_as_planned_is_full():
     bar.close()
     progress = bar.container.children[1]
     assert (bar.total, progress.value, progress.max, progress.bar_style) == (242, 242, 242, "success")
+
+
+def test_bf16_autocast_runs_the_forward_in_bfloat16_and_keeps_the_cost_float32():
+    torch.manual_seed(0)
+    model = training.build_model("copy", "lstm")
+    task = training.get_task("copy")
+    x, y, mask = task.batch(4, torch.Generator().manual_seed(0), torch.device("cpu"))
+    exact = training._losses(model, TrainConfig(task="copy", arch="lstm"), x, y, mask)
+    half = training._losses(model, TrainConfig(task="copy", arch="lstm", autocast="bf16"), x, y, mask)
+    assert half[0].dtype == torch.float32 and half[2].dtype == torch.float32
+    assert not torch.equal(exact[0], half[0])  # bfloat16 really ran
+    assert float(half[2]) == pytest.approx(float(exact[2]), rel=0.02)
+    with pytest.raises(ValueError, match="autocast must be one of"):
+        TrainConfig(task="copy", arch="lstm", autocast="fp8").validate()
