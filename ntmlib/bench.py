@@ -11,7 +11,7 @@
     of NTM-LSTM on copy at length 20 (41 time steps), for batch sizes 1, 32 and 64,
     eager and with ``torch.compile`` of the per-step function; the compile time (the
     first iteration) is reported separately.
-(b) Time to converge: the default training configuration (:class:`~ntmlib.train.TrainConfig`)
+(b) Time to converge: the default training configuration (:class:`~ntmlib.training.TrainConfig`)
     until the bit errors per sequence on fresh length-20 sequences are below 0.1,
     over several seeds: median and range of wall seconds (compile and evaluation
     included) and of sequences, and how many runs diverged or did not converge
@@ -70,10 +70,10 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
     import torch
     from torch import nn
 
-    from .config import build_model
+    from .paper import build_model
     from .metrics import cost_bits
     from .tasks import CopyTask
-    from .train import TrainConfig, make_optimizer
+    from .training import TrainConfig, make_optimizer
 
     if threads is not None:
         torch.set_num_threads(threads)
@@ -115,7 +115,7 @@ def measure_convergence(seed: int, *, max_steps: int = 5000, max_seconds: float 
                         threads: int | None = 1, **overrides) -> dict:
     """Train copy/NTM-LSTM with the default configuration (plus ``overrides``) until the
     bit errors per sequence at length 20 are below 0.1; report time and sequences."""
-    from .train import TrainConfig, TrainingDiverged, train
+    from .training import TrainConfig, TrainingDiverged, train
 
     config = TrainConfig(task="copy", arch="ntm-lstm", seed=seed, steps=max_steps, max_seconds=max_seconds,
                          target_bit_errors=0.1, eval_case=f"L={LENGTH}", threads=threads, progress=False,

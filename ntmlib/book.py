@@ -98,7 +98,7 @@ def source_of(obj: Any) -> str:
 def show(*objects: Any) -> Source:
     """Display the real source of ntmlib functions, classes or methods.
 
-    ``show(ntmlib.memory.read)`` or ``show(NTM._step_eager, HeadBank.forward)``: the code
+    ``show(ntmlib.memory.read)`` or ``show(NTM.step, HeadBank.forward)``: the code
     comes from the installed package through :func:`inspect.getsource`, so what the
     chapter shows is what the chapter runs. Returns a :class:`Source`; its ``.text`` is
     the code.

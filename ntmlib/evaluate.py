@@ -27,7 +27,7 @@ import zlib
 import torch
 
 from . import cli
-from .config import ARCHITECTURES, TASK_NAMES, check_names
+from .paper import ARCHITECTURES, TASK_NAMES, check_names
 from .metrics import bit_errors_per_sequence, cost_bits_per_sequence
 from .tasks import NGRAMS_VALIDATION_SIZE, Task, get_task, optimal_cost_bits
 from .validation import check_int, torch_threads

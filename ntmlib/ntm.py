@@ -115,7 +115,7 @@ class NTM(nn.Module):
             self.register_buffer("initial_memory", 0.5 * torch.randn(memory_size, memory_width))
         else:
             self.register_buffer("initial_memory", torch.full((memory_size, memory_width), 1e-6))
-        self._step = self._step_eager
+        self._step = self.step
 
     @property
     def num_read_heads(self) -> int:
@@ -132,8 +132,11 @@ class NTM(nn.Module):
         reads = self.initial_reads.expand(batch_size, -1, -1)
         return memory, weightings, reads, self.controller.initial_state(batch_size)
 
-    def _step_eager(self, x_t: torch.Tensor, state):
-        """One time step (the numbered list in the module docstring)."""
+    def step(self, x_t: torch.Tensor, state):
+        """One time step (the numbered list in the module docstring): inputs ``x_t``
+        ``(B, input_width)`` and the state of :meth:`initial_state` to
+        ``(logits, new state, head parameters)``. Always eager; :meth:`forward` calls the
+        compiled copy when :meth:`compile_step` made one."""
         memory, weightings, reads, controller_state = state
         hidden, controller_state = self.controller(torch.cat([x_t, reads.flatten(1)], dim=-1), controller_state)
         p = self.heads(hidden)
@@ -147,12 +150,12 @@ class NTM(nn.Module):
     def compile_step(self, **options) -> "NTM":
         """Compile the per-step function with ``torch.compile`` (2-3x faster per step on
         CPU during development; each new batch size compiles again). Returns self."""
-        self._step = torch.compile(self._step_eager, dynamic=False, **options)
+        self._step = torch.compile(self.step, dynamic=False, **options)
         return self
 
     def uncompile(self) -> "NTM":
         """Go back to the eager per-step function. Returns self."""
-        self._step = self._step_eager
+        self._step = self.step
         return self
 
     @contextmanager
@@ -160,7 +163,7 @@ class NTM(nn.Module):
         """Run eagerly inside the block (a compiled step would compile again for a new
         batch size or for no-grad evaluation), then restore whatever step was in use."""
         step = self._step
-        self._step = self._step_eager
+        self._step = self.step
         try:
             yield self
         finally:
@@ -193,7 +196,7 @@ class NTM(nn.Module):
         state = self.initial_state(x.shape[0])
         steps = []
         for x_t in x.unbind(1):
-            logits, state, p = self._step_eager(x_t, state)
+            logits, state, p = self.step(x_t, state)
             memory, weightings, reads, _ = state
             read_w, write_w = weightings.split([self.num_read_heads, self.num_write_heads], dim=1)
             steps.append((logits, read_w, write_w, reads, p.erase, p.add, memory, p.beta, p.gate, p.gamma, p.shift))

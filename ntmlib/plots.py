@@ -548,7 +548,7 @@ def plot_learning_curves(task: str, archs: Sequence[str] = ("ntm-lstm", "ntm-ff"
     curves:
         ``{arch or label: rows}`` to draw instead of (or besides) the zoo's,
         e.g. ``{"ntm-lstm": result.curve}`` after retraining with
-        :func:`ntmlib.train.train`. Keys that are not architecture names are
+        :func:`ntmlib.training.train`. Keys that are not architecture names are
         drawn as extra lines labelled by the key.
     logy:
         Logarithmic y axis (useful once costs approach zero); values of

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 
 from . import zoo
-from .config import ARCHITECTURES, TASK_NAMES
+from .paper import ARCHITECTURES, TASK_NAMES
 
 __all__ = ["Claim", "CLAIMS", "PAPER_BUDGET", "LABELS", "result", "results", "budget", "first_converged",
            "ours_vs_paper", "Box", "prose", "Prose"]

@@ -591,7 +591,7 @@ def zoo_table(tasks: Sequence[str] | None = None, archs: Sequence[str] | None = 
     sequences, wall seconds, why training stopped, best evaluation cost and bit errors
     (from :func:`ntmlib.zoo.info`). Models not trained yet are left out."""
     from . import zoo
-    from .config import ARCHITECTURES, TASK_NAMES
+    from .paper import ARCHITECTURES, TASK_NAMES
 
     rows = []
     for task in tasks or TASK_NAMES:

@@ -3,7 +3,7 @@ the paper's Figure 2 as a block diagram, weighting entropy (a stuck-head check),
 trained model moved to another memory size, the copy ablations, and step timing.
 
 Nothing here re-implements the machine: every number comes from the real modules of
-:mod:`ntmlib` (the step is :meth:`ntmlib.ntm.NTM._step_eager`, the stages
+:mod:`ntmlib` (the step is :meth:`ntmlib.ntm.NTM.step`, the stages
 :func:`ntmlib.addressing.address_stages`).
 
 >>> from ntmlib import zoo, teaching
@@ -55,7 +55,7 @@ def explain_step(model, x: torch.Tensor, t: int) -> dict:
         state = model.initial_state(x.shape[0])
         for step in range(t + 1):
             before = state
-            logits, state, heads = model._step_eager(x[:, step], state)
+            logits, state, heads = model.step(x[:, step], state)
     finally:
         hook.remove()
     previous_memory, previous_weightings = before[0], before[1]

@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 
 from .checkpoint import CheckpointError, load_state_dict_file
-from .config import ARCHITECTURES, TASK_NAMES, build_model, check_names
+from .paper import ARCHITECTURES, TASK_NAMES, build_model, check_names
 
 __all__ = ["data_dir", "model_dir", "load", "load_dir", "available", "info", "curve", "train_command",
            "MODEL_FILE", "CONFIG_FILE", "CURVE_FILE"]
@@ -52,7 +52,7 @@ def model_dir(task: str, arch: str) -> Path:
 def train_command(task: str, arch: str, out: str | os.PathLike | None = None) -> str:
     """The command that trains (task, arch) into the zoo."""
     out = out if out is not None else f"data/{task}/{arch}"
-    return f"python -m ntmlib.train --task {task} --arch {arch} --out {out}"
+    return f"python -m ntmlib.training --task {task} --arch {arch} --out {out}"
 
 
 def _missing(path: Path, task: str | None, arch: str | None) -> FileNotFoundError:
@@ -60,7 +60,7 @@ def _missing(path: Path, task: str | None, arch: str | None) -> FileNotFoundErro
         in_default_zoo = not os.environ.get(ENV_VAR) and path.parent == model_dir(task, arch)
         how = f"Train it with: {train_command(task, arch, None if in_default_zoo else path.parent)}"
     else:
-        how = "Train a model into that directory with: python -m ntmlib.train --task TASK --arch ARCH --out DIR"
+        how = "Train a model into that directory with: python -m ntmlib.training --task TASK --arch ARCH --out DIR"
     return FileNotFoundError(f"no trained model: {path} does not exist. {how}")
 
 

@@ -9,7 +9,7 @@ from ntmlib import addressing as A
 from ntmlib import zoo
 from ntmlib.heads import HeadBank
 from ntmlib.ntm import NTM
-from ntmlib.train import TrainConfig, train
+from ntmlib.training import TrainConfig, train
 
 from helpers import tiny_training
 

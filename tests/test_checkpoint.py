@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from ntmlib import checkpoint as ckpt
-from ntmlib.train import TrainConfig, main, train
+from ntmlib.training import TrainConfig, main, train
 
 from helpers import tiny_training
 
@@ -146,7 +146,7 @@ TRAIN_ARGS = ["--task", "copy", "--arch", "ntm-lstm", "--steps", "100", "--batch
 @pytest.mark.slow
 def test_sigkill_mid_run_then_resume_finishes_with_the_same_weights(tmp_path):
     out = tmp_path / "run"
-    command = [sys.executable, "-m", "ntmlib.train", *TRAIN_ARGS, "--out", str(out)]
+    command = [sys.executable, "-m", "ntmlib.training", *TRAIN_ARGS, "--out", str(out)]
     rng = random.Random(0)
     last_step = -1
     for attempt in range(2):  # killed, then killed again after resuming

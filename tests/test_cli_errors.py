@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ntmlib.train import TrainConfig, train
+from ntmlib.training import TrainConfig, train
 
 from helpers import tiny_training
 
@@ -61,7 +61,7 @@ TRAIN_CASES = [
 
 @pytest.mark.parametrize("extra, pattern", TRAIN_CASES, ids=[" ".join(c[0]) for c in TRAIN_CASES])
 def test_train_bad_input_is_one_line_and_leaves_nothing(tmp_path, extra, pattern):
-    completed = run_cli("train", ["--task", "copy", "--arch", "ntm-lstm", *TINY_ARGS, "--out", "runs/a/b", *extra],
+    completed = run_cli("training", ["--task", "copy", "--arch", "ntm-lstm", *TINY_ARGS, "--out", "runs/a/b", *extra],
                         tmp_path)
     assert_one_line_error(completed, pattern)
     assert list(tmp_path.iterdir()) == []  # no runs/a/b, no runs/
@@ -69,7 +69,7 @@ def test_train_bad_input_is_one_line_and_leaves_nothing(tmp_path, extra, pattern
 
 def test_train_into_a_file_or_a_folder_in_use(tmp_path):
     (tmp_path / "taken").write_text("not a folder")
-    completed = run_cli("train", ["--task", "copy", "--arch", "ntm-lstm", *TINY_ARGS, "--out", "taken"], tmp_path)
+    completed = run_cli("training", ["--task", "copy", "--arch", "ntm-lstm", *TINY_ARGS, "--out", "taken"], tmp_path)
     assert_one_line_error(completed, r"out \(--out\) taken is a file; expected a directory")
     assert (tmp_path / "taken").read_text() == "not a folder"
 
@@ -140,4 +140,4 @@ def test_evaluate_bad_input_is_one_line(tmp_path, model_dir, damage, extra, patt
 def test_evaluate_a_missing_zoo_model_names_the_command(tmp_path):
     completed = run_cli("evaluate", ["--task", "copy", "--arch", "ntm-ff"], tmp_path)
     assert_one_line_error(completed, r"no trained model: .*zoo/copy/ntm-ff/config.json does not exist\. Train it "
-                                     r"with: python -m ntmlib.train --task copy --arch ntm-ff")
+                                     r"with: python -m ntmlib.training --task copy --arch ntm-ff")

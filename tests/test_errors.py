@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 import torch
 
-import ntmlib.train as training
+import ntmlib.training as training
 from ntmlib import zoo
 from ntmlib.baseline import StackedLSTM
 from ntmlib.checkpoint import CheckpointError
-from ntmlib.config import build_model
+from ntmlib.paper import build_model
 from ntmlib.controllers import make_controller
 from ntmlib.evaluate import evaluate
 from ntmlib.heads import HeadBank
 from ntmlib.ntm import NTM
 from ntmlib.tasks import CopyTask, get_task
-from ntmlib.train import TrainConfig, TrainingDiverged, train
+from ntmlib.training import TrainConfig, TrainingDiverged, train
 
 from helpers import tiny_training
 

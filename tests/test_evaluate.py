@@ -7,9 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from ntmlib.config import build_model
+from ntmlib.paper import build_model
 from ntmlib.evaluate import evaluate, evaluation_cases, format_rows, main
-from ntmlib.train import TrainConfig, train
+from ntmlib.training import TrainConfig, train
 
 from helpers import TINY_NTM
 
@@ -123,7 +123,7 @@ def test_command_line_json_and_table(tmp_path, capsys):
 def test_command_line_errors(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NTM_DATA_DIR", str(tmp_path))
     assert main(["--task", "copy", "--arch", "ntm-lstm"]) == 2
-    assert "python -m ntmlib.train --task copy --arch ntm-lstm" in capsys.readouterr().err
+    assert "python -m ntmlib.training --task copy --arch ntm-lstm" in capsys.readouterr().err
     assert main(["--task", "copying", "--arch", "ntm-lstm"]) == 2
     assert "expected one of" in capsys.readouterr().err
     _tiny_run(tmp_path / "run")

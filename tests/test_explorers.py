@@ -306,8 +306,8 @@ def test_show_methods_classes_and_several():
     from ntmlib.heads import HeadParameters
     from ntmlib.ntm import NTM
 
-    step = book.show(NTM._step_eager)
-    assert step.text.startswith("def _step_eager(self")  # dedented
+    step = book.show(NTM.step)
+    assert step.text.startswith("def step(self")  # dedented
     assert "addressing.address(" in step.text
     both = book.show(HeadParameters, A.interpolate)
     assert "class HeadParameters" in both.text and "def interpolate" in both.text

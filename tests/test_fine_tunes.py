@@ -7,7 +7,7 @@ import torch
 
 from ntmlib import zoo
 from ntmlib.checkpoint import load_state_dict_file
-from ntmlib.train import TrainConfig, train
+from ntmlib.training import TrainConfig, train
 
 from helpers import load_tool, tiny_training
 

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from ntmlib.baseline import StackedLSTM
-from ntmlib.config import PAPER, build_model, count_parameters, format_parameter_table, parameter_table
+from ntmlib.paper import PAPER, build_model, count_parameters, format_parameter_table, parameter_table
 from ntmlib.controllers import FeedforwardController, LSTMController, make_controller
 from ntmlib.heads import HeadBank
 from ntmlib.ntm import NTM
@@ -216,10 +216,10 @@ def test_cuda_forward_matches_cpu():
 def test_uncompiled_runs_eagerly_and_restores_the_compiled_step():
     model = small_ntm().compile_step()  # torch.compile is lazy: nothing compiles here
     compiled = model._step
-    assert compiled is not model._step_eager
+    assert compiled is not model.step
     x = torch.rand(2, 3, 5)
     with model.uncompiled():
-        assert model._step == model._step_eager
+        assert model._step == model.step
         eager = model(x)
     assert model._step is compiled
     assert torch.equal(model.uncompile()(x), eager)

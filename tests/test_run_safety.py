@@ -11,16 +11,16 @@ import time
 import pytest
 import torch
 
-import ntmlib.train as training
+import ntmlib.training as training
 from ntmlib import checkpoint as ckpt
 from ntmlib import runguard, zoo
 from ntmlib.ntm import NTM
-from ntmlib.train import TrainConfig, TrainingInterrupted, train
+from ntmlib.training import TrainConfig, TrainingInterrupted, train
 
 from helpers import tiny_training
 
 TINY = tiny_training(seed=5)
-CLI = [sys.executable, "-m", "ntmlib.train", "--task", "copy", "--arch", "ntm-lstm", "--batch-size", "2",
+CLI = [sys.executable, "-m", "ntmlib.training", "--task", "copy", "--arch", "ntm-lstm", "--batch-size", "2",
        "--eval-every", "5", "--eval-sequences", "4", "--checkpoint-every", "1", "--seed", "5", "--no-compile",
        "--no-progress", "--model-arg", "memory_size=8", "--model-arg", "controller_size=8",
        "--task-arg", "max_length=3"]
@@ -55,7 +55,7 @@ def test_a_second_run_on_the_same_out_refuses_and_the_first_finishes_intact(tmp_
     # once the first has written a checkpoint, well within the first one's 15 s budget.
     go = tmp_path / "go"
     second = subprocess.Popen(
-        [sys.executable, "-c", "import pathlib, sys, time; from ntmlib.train import main\n"
+        [sys.executable, "-c", "import pathlib, sys, time; from ntmlib.training import main\n"
          f"while not pathlib.Path({str(go)!r}).exists(): time.sleep(0.02)\n"
          "sys.exit(main(sys.argv[1:]))", *CLI[3:], "--arch", "ntm-ff", "--steps", "60", "--out", str(out),
          "--resume"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -205,7 +205,7 @@ def test_ctrl_c_in_the_library_raises_training_interrupted_after_saving(tmp_path
 
 def test_a_compile_is_announced_and_not_counted_in_max_seconds(monkeypatch, capsys):
     def slow_first_call(self, **options):  # stands in for torch.compile: the first step takes 1 s
-        eager, calls = self._step_eager, []
+        eager, calls = self.step, []
 
         def step(*args):
             if not calls:

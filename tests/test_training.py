@@ -1,4 +1,4 @@
-"""ntmlib.train: learning on a tiny copy task, the divergence guard, the files a run
+"""ntmlib.training: learning on a tiny copy task, the divergence guard, the files a run
 writes, the defaults and the errors for impossible settings."""
 
 import csv
@@ -7,11 +7,11 @@ import json
 import pytest
 import torch
 
-import ntmlib.train as training
+import ntmlib.training as training
 from ntmlib import checkpoint as ckpt
 from ntmlib import zoo
 from ntmlib.evaluate import evaluate
-from ntmlib.train import (CURVE_COLUMNS, TrainConfig, TrainingDiverged, default_learning_rate, main,
+from ntmlib.training import (CURVE_COLUMNS, TrainConfig, TrainingDiverged, default_learning_rate, main,
                           resolve_device, train)
 
 from helpers import tiny_training
@@ -243,7 +243,7 @@ def test_a_notebook_bar_that_ends_as_planned_is_full():
     """Chapter 6's bar: a run stopped early (target, max_seconds) ends with a full widget bar."""
     from tqdm.notebook import tqdm as notebook_tqdm
 
-    from ntmlib.train import _end_bar_full
+    from ntmlib.training import _end_bar_full
 
     bar = notebook_tqdm(total=1000, display=False)
     bar.update(242)

@@ -10,7 +10,7 @@ from ntmlib.evaluate import case_task, evaluate
 from ntmlib.ntm import NTM, write_focus_penalty
 from ntmlib.tasks import get_task
 from ntmlib.tasks.repeat_copy import RepeatCopyTask
-from ntmlib.train import TrainConfig, build_parser, config_from_args, train
+from ntmlib.training import TrainConfig, build_parser, config_from_args, train
 
 from helpers import TINY_NTM, small_ntm, tiny_training
 

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from ntmlib import zoo
-from ntmlib.config import ARCHITECTURES, TASK_NAMES
-from ntmlib.train import CURVE_COLUMNS, TrainConfig, train
+from ntmlib.paper import ARCHITECTURES, TASK_NAMES
+from ntmlib.training import CURVE_COLUMNS, TrainConfig, train
 
 from helpers import TINY_NTM
 
@@ -52,7 +52,7 @@ def test_missing_model_names_the_file_and_the_train_command(tmp_path, monkeypatc
         zoo.load("repeat-copy", "ntm-ff")
     message = str(error.value)
     assert str(tmp_path / "data" / "repeat-copy" / "ntm-ff") in message
-    assert "python -m ntmlib.train --task repeat-copy --arch ntm-ff --out data/repeat-copy/ntm-ff" in message
+    assert "python -m ntmlib.training --task repeat-copy --arch ntm-ff --out data/repeat-copy/ntm-ff" in message
 
 
 def test_missing_model_with_a_data_dir_override(tmp_path, monkeypatch):
@@ -62,8 +62,8 @@ def test_missing_model_with_a_data_dir_override(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError) as error:
         zoo.load("copy", "lstm")
     assert "model.pt" in str(error.value)
-    assert f"python -m ntmlib.train --task copy --arch lstm --out {tmp_path / 'copy' / 'lstm'}" in str(error.value)
-    with pytest.raises(FileNotFoundError, match="ntmlib.train"):
+    assert f"python -m ntmlib.training --task copy --arch lstm --out {tmp_path / 'copy' / 'lstm'}" in str(error.value)
+    with pytest.raises(FileNotFoundError, match="ntmlib.training"):
         zoo.info("ngrams", "lstm")
     with pytest.raises(FileNotFoundError, match="curve.csv"):
         zoo.curve("ngrams", "lstm")

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from ntmlib import zoo
-from ntmlib.config import ARCHITECTURES, TASK_NAMES, WIDTHS
+from ntmlib.paper import ARCHITECTURES, TASK_NAMES, WIDTHS
 from ntmlib.evaluate import evaluate_task
 from ntmlib.tasks import get_task
 

@@ -12,7 +12,7 @@ Four NTM-LSTMs on copy, identical but for one mechanism (paper §3.3):
 * ``no-shift``: shift range 0 (eq. 8 is the identity).
 
 Every variant trains with the same seed, the same data stream and the same budget in
-sequences (one thread, one run at a time), each as ``python -m ntmlib.train ... --resume``
+sequences (one thread, one run at a time), each as ``python -m ntmlib.training ... --resume``
 into its own folder under ``--runs``, so stopping this script and starting it again
 continues where it stopped. Each finished run is then tested on fresh copy sequences of
 lengths up to 120 and written to ``data/ablations/<variant>/`` (model.pt, config.json,
@@ -54,7 +54,7 @@ SHIPPED = (zoo.MODEL_FILE, zoo.CONFIG_FILE, zoo.CURVE_FILE)
 
 def command(variant: str, seed: int, run_dir: Path) -> list[str]:
     model_args = [arg for key, value in VARIANTS[variant].items() for arg in ("--model-arg", f"{key}={value}")]
-    return [sys.executable, "-m", "ntmlib.train", "--task", "copy", "--arch", "ntm-lstm", "--seed", str(seed),
+    return [sys.executable, "-m", "ntmlib.training", "--task", "copy", "--arch", "ntm-lstm", "--seed", str(seed),
             "--steps", str(SEQUENCES // BATCH), "--batch-size", str(BATCH), "--threads", "1",
             "--out", str(run_dir), "--resume", "--no-progress", *model_args]
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import torch
 
 from ntmlib import zoo
-from ntmlib.config import ARCHITECTURES, TASK_NAMES
+from ntmlib.paper import ARCHITECTURES, TASK_NAMES
 from ntmlib.evaluate import evaluate
-from ntmlib.train import lr_factor
+from ntmlib.training import lr_factor
 
 ROOT = Path(__file__).resolve().parent.parent
 SEQUENCES = {"ngrams": 1000}  # paper §4.4: 1000 validation sequences

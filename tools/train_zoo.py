@@ -10,7 +10,7 @@ from those weights with the write-focus regulariser (our addition, chapter 8) in
 runs/zoo/, whose best model on a held-out case is shipped in data/<task>/<arch>/ with
 the two learning curves joined.
 
-Every run is `python -m ntmlib.train ... --resume`, so stopping this script and starting
+Every run is `python -m ntmlib.training ... --resume`, so stopping this script and starting
 it again continues where each run stopped. A finished run is skipped.
 
 The budget is wall time, the same for the three architectures of a task, on one CPU
@@ -82,7 +82,7 @@ def command(task: str, arch: str) -> list[str]:
     seconds, ntm_args = BUDGETS[task]
     budget = (["--steps", str(STEPS[task, arch][0])] if (task, arch) in STEPS
               else ["--steps", "1000000", "--max-seconds", str(seconds)])
-    cmd = [sys.executable, "-m", "ntmlib.train", "--task", task, "--arch", arch, "--seed", str(SEED),
+    cmd = [sys.executable, "-m", "ntmlib.training", "--task", task, "--arch", arch, "--seed", str(SEED),
            *budget, "--threads", "1", "--out", base_dir(task, arch), "--resume", "--no-progress"]
     return cmd + (ntm_args if arch != "lstm" else []) + EXTRA.get((task, arch), [])
 
@@ -100,7 +100,7 @@ def fine_tune_command(task: str, arch: str, *, seed: int = SEED, write_focus: st
     if write_focus is not None:
         args[args.index("--write-focus") + 1] = write_focus
     out = out or f"runs/zoo/{task}/{arch}-fine-tune"
-    return [sys.executable, "-m", "ntmlib.train", "--task", task, "--arch", arch, "--seed", str(seed),
+    return [sys.executable, "-m", "ntmlib.training", "--task", task, "--arch", arch, "--seed", str(seed),
             "--steps", str(steps), "--threads", "1", "--init-from", base_dir(task, arch), "--out", out,
             "--resume", "--no-progress", *FINE_TUNE_ARGS, *args]
 

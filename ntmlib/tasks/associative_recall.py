@@ -37,7 +37,7 @@ class AssociativeRecallTask(Task, name="associative-recall", input_width=8, outp
         check_range("min_items", self.min_items, "max_items", self.max_items, 2)
         check_int("item_length", self.item_length, 1)
 
-    def _generate(self, batch_size, generator):
+    def generate(self, batch_size, generator):
         B, n = batch_size, self.item_length
         K = draw_int(self.min_items, self.max_items, generator)
         items = random_bits(B, K, n, DATA_BITS, generator=generator)

@@ -65,7 +65,7 @@ def random_bits(*shape: int, generator: torch.Generator | None) -> torch.Tensor:
 @dataclass(frozen=True)
 class Task:
     """Base class of the tasks.  Subclasses are frozen dataclasses whose fields
-    are the parameters of the length distribution, and implement ``_generate``.
+    are the parameters of the length distribution, and implement ``generate``.
 
     Class attributes: ``name`` (the task's name in docs/tasks.md), ``input_width``,
     ``output_width``; a subclass sets them as class keywords,
@@ -101,10 +101,12 @@ class Task:
         if generator is not None and generator.device.type != "cpu":
             # Drawing on the accelerator would make the data depend on the device.
             raise ValueError(f"expected a CPU torch.Generator, got one on {generator.device}")
-        out = self._generate(batch_size, generator)
+        out = self.generate(batch_size, generator)
         return out if device is None else out.to(device)
 
-    def _generate(self, batch_size: int, generator: torch.Generator | None) -> Batch:
+    def generate(self, batch_size: int, generator: torch.Generator | None) -> Batch:
+        """The task itself: ``batch_size`` sequences drawn with ``generator``, on the CPU.
+        Each task implements it; :meth:`batch` checks the arguments and calls it."""
         raise NotImplementedError
 
     def _answer(self, x: torch.Tensor, start: int, targets: torch.Tensor) -> Batch:

@@ -29,7 +29,7 @@ class CopyTask(Task, name="copy", input_width=9, output_width=8):
     def __post_init__(self):
         check_range("min_length", self.min_length, "max_length", self.max_length, 1)
 
-    def _generate(self, batch_size, generator):
+    def generate(self, batch_size, generator):
         L = draw_int(self.min_length, self.max_length, generator)
         data = random_bits(batch_size, L, 8, generator=generator)
         T = 2 * L + 1

@@ -122,7 +122,7 @@ class NGramsTask(Task, name="ngrams", input_width=1, output_width=1):
     def __post_init__(self):
         check_int("length", self.length, 1)
 
-    def _generate(self, batch_size, generator):
+    def generate(self, batch_size, generator):
         B, T = batch_size, self.length
         table = sample_beta_half(B, NUM_CONTEXTS, generator=generator)
         # Bernoulli(p) is [u < p]; drawing every u up front keeps one RNG call.

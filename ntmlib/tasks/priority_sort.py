@@ -33,7 +33,7 @@ class PrioritySortTask(Task, name="priority-sort", input_width=10, output_width=
                 f"expected num_outputs <= num_inputs, got {self.num_outputs} > {self.num_inputs}"
             )
 
-    def _generate(self, batch_size, generator):
+    def generate(self, batch_size, generator):
         B, n_in, n_out = batch_size, self.num_inputs, self.num_outputs
         data = random_bits(B, n_in, 8, generator=generator)
         priority = torch.rand(B, n_in, generator=generator) * 2.0 - 1.0  # U[-1, 1)

@@ -47,7 +47,7 @@ class RepeatCopyTask(Task, name="repeat-copy", input_width=10, output_width=9):
         check_range("min_length", self.min_length, "max_length", self.max_length, 1)
         check_range("min_repeats", self.min_repeats, "max_repeats", self.max_repeats, 1)
 
-    def _generate(self, batch_size, generator):
+    def generate(self, batch_size, generator):
         L = draw_int(self.min_length, self.max_length, generator)
         R = draw_int(self.min_repeats, self.max_repeats, generator)
         data = random_bits(batch_size, L, 8, generator=generator)

@@ -2,14 +2,14 @@
 
 Library (notebooks)::
 
-    from ntmlib.train import TrainConfig, train
+    from ntmlib.training import TrainConfig, train
     result = train(TrainConfig(task="copy", arch="ntm-lstm", steps=1000, out="runs/copy"))
     result.model, result.curve, result.best
 
 Command line::
 
-    python -m ntmlib.train --task copy --arch ntm-lstm --steps 3000 --out runs/copy
-    python -m ntmlib.train --task copy --arch ntm-lstm --steps 3000 --out runs/copy --resume
+    python -m ntmlib.training --task copy --arch ntm-lstm --steps 3000 --out runs/copy
+    python -m ntmlib.training --task copy --arch ntm-lstm --steps 3000 --out runs/copy --resume
 
 What a run does (paper §4.6 with the deviations written below):
 
@@ -66,14 +66,14 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from . import checkpoint as ckpt
-from . import cli, runguard
-from .config import ARCHITECTURES, PAPER, TASK_NAMES, build_model, check_names, count_parameters, model_kwargs
-from .evaluate import case_task, draw_batches, evaluate_batches, evaluate_task
-from .metrics import bit_errors, cost_bits
-from .ntm import MEMORY_INITS
-from .tasks import get_task
-from .validation import torch_threads
+from .. import checkpoint as ckpt
+from .. import cli, runguard
+from ..paper import ARCHITECTURES, PAPER, TASK_NAMES, build_model, check_names, count_parameters, model_kwargs
+from ..evaluate import case_task, draw_batches, evaluate_batches, evaluate_task
+from ..metrics import bit_errors, cost_bits
+from ..ntm import MEMORY_INITS
+from ..tasks import get_task
+from ..validation import torch_threads
 
 __all__ = ["TrainConfig", "TrainResult", "TrainingDiverged", "TrainingInterrupted", "train", "default_learning_rate",
            "resolve_device", "make_optimizer", "main", "CURVE_COLUMNS", "OPTIMIZERS", "DEFAULT_STEPS"]
@@ -986,7 +986,7 @@ def _key_value(text: str):
 def build_parser() -> argparse.ArgumentParser:
     d = TrainConfig()
     parser = cli.Parser(
-        prog="python -m ntmlib.train",
+        prog="python -m ntmlib.training",
         description="Train an NTM or LSTM on one of the paper's tasks (crash-safe, resumable). Writes "
                     "model.pt (best weights), config.json, curve.csv and checkpoint.pt into --out.")
     parser.add_argument("--task", required=True, choices=TASK_NAMES)
@@ -1066,7 +1066,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 def resume_command(argv: list[str]) -> str:
     """The command that continues the run ``argv`` started."""
-    return f"{cli.python_command()} -m ntmlib.train {shlex.join(argv)}" + ("" if "--resume" in argv else " --resume")
+    return f"{cli.python_command()} -m ntmlib.training {shlex.join(argv)}" + ("" if "--resume" in argv else " --resume")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1095,6 +1095,3 @@ def main(argv: list[str] | None = None) -> int:
           f"{best.get('eval_bit_errors', float('nan')):.4f} bit errors/seq -> {result.out}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
