@@ -1,4 +1,4 @@
-"""tools/beyond.py (the data of chapter 12) and ntmlib.task_figures (chapters 9-12).
+"""tools/beyond.py (the data of chapter 12) and ntmlib.book.figures.task_figures (chapters 9-12).
 
 The script's logic is tested without training anything: the measurements are
 monkeypatched, so these tests check what is skipped, what is summarised and what is
@@ -18,7 +18,7 @@ import torch
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from ntmlib import task_figures as tf  # noqa: E402
+from ntmlib.book.figures import task_figures as tf  # noqa: E402
 from ntmlib.tasks import NGramsTask, optimal_estimator  # noqa: E402
 
 from helpers import load_tool  # noqa: E402
@@ -214,7 +214,7 @@ def test_measure_throughput_on_cpu():
 
 
 # --------------------------------------------------------------------------------------
-# ntmlib.task_figures: N-grams
+# ntmlib.book.figures.task_figures: N-grams
 
 
 def test_ngram_contexts_follow_the_optimal_estimator():
@@ -295,7 +295,7 @@ def test_ngram_figures_draw():
 
 
 # --------------------------------------------------------------------------------------
-# ntmlib.task_figures: priority sort and associative recall
+# ntmlib.book.figures.task_figures: priority sort and associative recall
 
 
 def test_unwrap_locations_around_the_circular_memory():
@@ -395,7 +395,7 @@ def test_priority_figures_draw():
 
 
 # --------------------------------------------------------------------------------------
-# ntmlib.task_figures: chapter 12
+# ntmlib.book.figures.task_figures: chapter 12
 
 
 def _documents():

@@ -6,10 +6,10 @@
    "paper", a section sign or "Graves" shortly before it, with no "our"/"we" in between)
    or be one of the few definitions listed in DEFINITIONS (the tasks' sizes and the
    settings chosen for a run, which are not results). Results are computed in code cells
-   from the zoo (ntmlib.report.prose) and printed, never typed.
+   from the zoo (ntmlib.book.report.prose) and printed, never typed.
 2. No "when this chapter was written" sentences.
 3. Each task chapter (7-11) shows an "ours vs the paper" box, made by
-   ntmlib.report.ours_vs_paper, whose numbers are those of results.json and config.json.
+   ntmlib.book.report.ours_vs_paper, whose numbers are those of results.json and config.json.
 """
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ import pytest
 
 from helpers import ROOT
 
-from ntmlib import report, zoo
+from ntmlib.book import report
+from ntmlib import zoo
 
 TASK_CHAPTERS = {"07_copy": "copy", "08_repeat_copy": "repeat-copy", "09_associative_recall": "associative-recall",
                  "10_ngrams": "ngrams", "11_priority_sort": "priority-sort"}
@@ -109,7 +110,7 @@ def _phrases(matched: str) -> list[str]:
 
 @pytest.mark.parametrize("name", HONEST_CHAPTERS)
 def test_prose_types_no_results_of_ours(name):
-    assert untyped_results(name) == [], "compute these in a code cell (ntmlib.report.prose) instead"
+    assert untyped_results(name) == [], "compute these in a code cell (ntmlib.book.report.prose) instead"
 
 
 @pytest.mark.parametrize("name", HONEST_CHAPTERS)

@@ -1,4 +1,4 @@
-"""The book's explorers (ntmlib.explorers) and notebook helpers (ntmlib.book).
+"""The book's explorers (ntmlib.book.widgets.explorers) and notebook helpers (ntmlib.book).
 
 Each explorer is built, a slider is moved through its ``.value`` (as a kernel sees a
 reader's drag), and the view's state (what the page computes from) and the explorer's
@@ -17,7 +17,8 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from ntmlib import addressing as A  # noqa: E402
-from ntmlib import book, explorers  # noqa: E402
+from ntmlib import book
+from ntmlib.book.widgets import explorers  # noqa: E402
 from ntmlib import memory as mem  # noqa: E402
 
 F32 = torch.float32

@@ -1,7 +1,7 @@
 """Chapter 5's projection layout matches the projection HeadBank really has."""
 import matplotlib.pyplot as plt
 
-from ntmlib.head_figures import draw_projection_layout, projection_layout
+from ntmlib.book.figures.head_figures import draw_projection_layout, projection_layout
 from ntmlib.heads import HeadBank
 
 

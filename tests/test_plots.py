@@ -1,4 +1,4 @@
-"""The task figures of ntmlib.plots (chapters 7-11) on a small untrained NTM.
+"""The task figures of ntmlib.book.figures.plots (chapters 7-11) on a small untrained NTM.
 
 Every function returns a Figure with the expected panels, and the memory-use figure
 shows exactly what the trace recorded.
@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from ntmlib import plots  # noqa: E402
+from ntmlib.book.figures import plots  # noqa: E402
 from ntmlib.ntm import NTM  # noqa: E402
 from ntmlib.tasks import CopyTask, RepeatCopyTask  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""ntmlib.replay.ReplayExplorer: the time slider shows what the trace recorded.
+"""ntmlib.book.widgets.replay.ReplayExplorer: the time slider shows what the trace recorded.
 
 A small untrained NTM is replayed; moving ``.slider.value`` (as a reader's drag would)
 must show exactly ``model.trace(x)`` at that step.
@@ -17,7 +17,7 @@ import torch  # noqa: E402
 
 from ntmlib.baseline import StackedLSTM  # noqa: E402
 from ntmlib.ntm import NTM  # noqa: E402
-from ntmlib.replay import ReplayExplorer  # noqa: E402
+from ntmlib.book.widgets.replay import ReplayExplorer  # noqa: E402
 from ntmlib.tasks import CopyTask  # noqa: E402
 
 from helpers import small_ntm  # noqa: E402

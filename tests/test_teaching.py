@@ -1,4 +1,4 @@
-"""ntmlib.teaching: the step taken apart agrees with the real step; memory resizing,
+"""ntmlib.book.teaching: the step taken apart agrees with the real step; memory resizing,
 entropy, ablation loading and step timing."""
 import json
 import math
@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from ntmlib import memory as memory_ops
-from ntmlib import teaching, zoo
+from ntmlib.book import teaching
+from ntmlib import zoo
 from ntmlib.evaluate import evaluate_task
 from ntmlib.tasks import CopyTask
 

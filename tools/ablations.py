@@ -32,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ntmlib import report, zoo  # noqa: E402
+from ntmlib.book import report
+from ntmlib import zoo  # noqa: E402
 from ntmlib.checkpoint import atomic_write_json, write_checksum  # noqa: E402
 from ntmlib.evaluate import case_generator, evaluate_task  # noqa: E402
 from ntmlib.tasks import get_task  # noqa: E402

@@ -1,5 +1,5 @@
 """Figures and small analyses of chapters 9-12 that the generic ones of
-:mod:`ntmlib.plots` do not cover.
+:mod:`ntmlib.book.figures.plots` do not cover.
 
 - Associative recall (paper §4.3): :func:`recall_read_sources` (what the read head's
   location held while the NTM answered, the question behind Fig. 12).
@@ -499,7 +499,7 @@ SCHEME_LABELS = {"constant": "constant 1e-6", "learned": "learned", "random": "r
 
 def beyond_dir() -> Path:
     """``data/beyond`` of the zoo's data directory (``$NTM_DATA_DIR`` if set)."""
-    from .zoo import data_dir
+    from ...zoo import data_dir
 
     return data_dir() / "beyond"
 
@@ -590,8 +590,8 @@ def zoo_table(tasks: Sequence[str] | None = None, archs: Sequence[str] | None = 
     """One row per trained model of the zoo: task, architecture, parameters, steps,
     sequences, wall seconds, why training stopped, best evaluation cost and bit errors
     (from :func:`ntmlib.zoo.info`). Models not trained yet are left out."""
-    from . import zoo
-    from .paper import ARCHITECTURES, TASK_NAMES
+    from ... import zoo
+    from ...paper import ARCHITECTURES, TASK_NAMES
 
     rows = []
     for task in tasks or TASK_NAMES:

@@ -1,7 +1,7 @@
 """Interactive explorers for chapters 2-5 and 7-11: sliders that drive the real equations.
 
 Every explorer is an ipywidget (an ``anywidget``): its ``ipywidgets`` sliders
-(``explorer.sliders[name]``) and a view whose front end, ``ntmlib/static/explorers.js``,
+(``explorer.sliders[name]``) and a view whose front end, ``ntmlib/book/widgets/static/explorers.js``,
 recomputes the equations in the reader's page and draws them on canvases. A slider
 move runs no Python, so the explorers stay live in the static HTML book as well as in
 JupyterLab, Notebook 7, VS Code and Colab. The JavaScript mirrors
@@ -13,7 +13,7 @@ JupyterLab, Notebook 7, VS Code and Colab. The JavaScript mirrors
 - :class:`AddressingExplorer` (chapter 4): the whole pipeline of Figure 2 (eq. 5-9),
   every stage drawn, with a step button.
 - :class:`ScalarShiftExplorer` (chapter 5): the scalar shift of §3.3.2.
-- :class:`ntmlib.replay.ReplayExplorer` (chapters 7-11): a trained model's trace.
+- :class:`ntmlib.book.widgets.replay.ReplayExplorer` (chapters 7-11): a trained model's trace.
 
 In Python every explorer exposes:
 
@@ -39,8 +39,8 @@ import numpy as np
 import torch
 import traitlets
 
-from . import addressing, memory as memory_ops
-from .book import COLORS, style_rc
+from ... import addressing, memory as memory_ops
+from .. import COLORS, style_rc
 
 __all__ = [
     "AddressingExplorer",
@@ -152,7 +152,7 @@ def _slider(description: str, value: float, low: float, high: float, step: float
 
 
 def _static(name: str) -> str:
-    return (resources.files("ntmlib") / "static" / name).read_text(encoding="utf-8")
+    return (resources.files("ntmlib.book.widgets") / "static" / name).read_text(encoding="utf-8")
 
 
 class ExplorerView(anywidget.AnyWidget):

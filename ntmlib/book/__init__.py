@@ -4,7 +4,7 @@
   with :func:`inspect.getsource`. The chapters *show* the code that runs; they never
   retype it, so the book cannot drift away from the package.
 - :func:`style_rc` and :func:`use_style` give figures the book's look (the rcParams of
-  :mod:`ntmlib.plots` when that module is available, a close local stand-in otherwise).
+  :mod:`ntmlib.book.figures.plots` when that module is available, a close local stand-in otherwise).
 - :data:`COLORS` names the colours used for reads, writes and the stages of addressing.
 
 Typical use at the top of a chapter::
@@ -24,7 +24,7 @@ import matplotlib as mpl
 __all__ = ["COLORS", "SMALLEST_TEXT_KEY", "Source", "figure_png", "record_text_size_in_pngs", "show",
            "smallest_text_pt", "source_of", "style_rc", "use_style"]
 
-# The book's named colours (the seaborn "colorblind" palette). ntmlib.plots.BOOK_COLORS is
+# The book's named colours (the seaborn "colorblind" palette). ntmlib.book.figures.plots.BOOK_COLORS is
 # used where it exists, so chapters 1-5 agree; these are the same values.
 COLORS: dict[str, str] = {
     "read": "#0173b2",
@@ -39,7 +39,7 @@ COLORS: dict[str, str] = {
     "previous": "#555555",
 }
 try:  # pragma: no cover - depends on which modules exist in the checkout
-    from .plots import BOOK_COLORS as _PLOT_COLORS
+    from .figures.plots import BOOK_COLORS as _PLOT_COLORS
 
     COLORS.update({k: v for k, v in _PLOT_COLORS.items() if k in ("read", "write", "controller", "memory")})
 except ImportError:  # pragma: no cover
@@ -145,9 +145,9 @@ _FALLBACK_RC: dict[str, Any] = {
 
 
 def style_rc(**overrides: Any) -> dict[str, Any]:
-    """The book's rcParams (``ntmlib.plots.book_rc`` if present, else a local copy)."""
+    """The book's rcParams (``ntmlib.book.figures.plots.book_rc`` if present, else a local copy)."""
     try:
-        from .plots import book_rc
+        from .figures.plots import book_rc
     except ImportError:  # pragma: no cover - depends on the checkout
         rc = dict(_FALLBACK_RC)
     else:

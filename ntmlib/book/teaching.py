@@ -22,10 +22,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from . import addressing, memory as memory_ops
-from .book import COLORS
-from .plots import _arrow, _box
-from .validation import torch_threads
+from .. import addressing, memory as memory_ops
+from . import COLORS
+from .figures.plots import _arrow, _box
+from ..validation import torch_threads
 
 __all__ = ["explain_step", "draw_addressing_flow", "weighting_entropy", "with_memory_size", "load_ablations",
            "plot_ablations", "time_steps", "writes_suppressed", "curve_events", "STAGES"]

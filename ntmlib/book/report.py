@@ -15,8 +15,8 @@ import html
 import json
 from dataclasses import dataclass
 
-from . import zoo
-from .paper import ARCHITECTURES, TASK_NAMES
+from .. import zoo
+from ..paper import ARCHITECTURES, TASK_NAMES
 
 __all__ = ["Claim", "CLAIMS", "PAPER_BUDGET", "LABELS", "result", "results", "budget", "first_converged",
            "ours_vs_paper", "Box", "prose", "Prose"]

@@ -11,7 +11,7 @@
 Chapters use them like this::
 
     import matplotlib.pyplot as plt
-    from ntmlib.plots import book_style, draw_architecture
+    from ntmlib.book.figures.plots import book_style, draw_architecture
 
     book_style()            # once, near the top of the chapter
     draw_architecture()
@@ -122,7 +122,7 @@ class book_style:
         plt.get_backend()
         self._saved = dict(mpl.rcParams.copy())
         mpl.rcParams.update(book_rc(**overrides))
-        from .book import record_text_size_in_pngs
+        from .. import record_text_size_in_pngs
 
         record_text_size_in_pngs()  # for the browser test's check of figure text sizes
 
@@ -138,7 +138,7 @@ class book_style:
 
     def _ipython_display_(self) -> None:
         # `book_style()` as the last line of a notebook cell shows nothing
-        # (rather than an "<ntmlib.plots.book_style at 0x...>" output).
+        # (rather than an "<ntmlib.book.figures.plots.book_style at 0x...>" output).
         return None
 
 
@@ -328,7 +328,7 @@ def draw_architecture(
 #
 #     from ntmlib import zoo
 #     from ntmlib.tasks import CopyTask
-#     from ntmlib.plots import (book_style, plot_encoding, plot_learning_curves,
+#     from ntmlib.book.figures.plots import (book_style, plot_encoding, plot_learning_curves,
 #                               plot_outputs, plot_memory_use)
 #     book_style()
 #     batch = CopyTask(5, 5).batch(1, torch.Generator().manual_seed(0))
@@ -559,7 +559,7 @@ def plot_learning_curves(task: str, archs: Sequence[str] = ("ntm-lstm", "ntm-ff"
         For N-grams (curves with ``eval_optimal_cost_bits``) draw the optimal
         estimator's cost as a dashed line.
     """
-    from . import zoo
+    from ... import zoo
 
     curves = dict(curves or {})
     if ax is None:
@@ -968,7 +968,7 @@ def sweep_generalisation(models: dict, make_task, values, *, sequences: int = 50
     Returns ``{model name: [row, ...]}``, each row
     :func:`ntmlib.evaluate.evaluate_task`'s dict plus ``row[x] = value``.
     """
-    from .evaluate import case_generator, evaluate_task
+    from ...evaluate import case_generator, evaluate_task
 
     results = {}
     for name, model in models.items():

@@ -12,7 +12,7 @@ and shows, for the step ``t`` chosen on a slider (or played by the ▶ button):
   bars, the erase and add vectors ``e_t``, ``a_t`` (eq. 3-4) and the read
   vector ``r_t`` (eq. 2), and the output at ``t`` beside its target.
 
-It is an :class:`ntmlib.explorers.Explorer`: the page draws it (``static/explorers.js``)
+It is an :class:`ntmlib.book.widgets.explorers.Explorer`: the page draws it (``static/explorers.js``)
 from the whole trace, which travels in the widget's state as float32 buffers, so the
 slider and the ▶ play button work without a kernel, in the static book too.
 
@@ -29,7 +29,7 @@ For tests and curious readers the explorer exposes what it shows:
 
 Typical use in a chapter::
 
-    from ntmlib.replay import ReplayExplorer
+    from ntmlib.book.widgets.replay import ReplayExplorer
     replay = ReplayExplorer(model, batch.x, batch.y, batch.mask)
     replay                      # the slider and the figure
     replay.slider.value = 12    # or move it from code
@@ -45,7 +45,7 @@ import torch
 from matplotlib.patches import Rectangle
 
 from .explorers import Explorer, check_number, pack
-from .plots import BOOK_COLORS, _channel_names, _location_ticks, _sigmoid, book_rc, used_locations
+from ..figures.plots import BOOK_COLORS, _channel_names, _location_ticks, _sigmoid, book_rc, used_locations
 
 __all__ = ["ReplayExplorer"]
 
@@ -75,7 +75,7 @@ class ReplayExplorer(Explorer):
     read_head, write_head:
         Which heads to show (models with several heads).
     locations:
-        ``"auto"`` (the locations the two heads use, :func:`ntmlib.plots.used_locations`
+        ``"auto"`` (the locations the two heads use, :func:`ntmlib.book.figures.plots.used_locations`
         with ``threshold``), ``None`` (all N) or a sequence of location indices.
     start:
         The first step shown; by default the last step before the targets begin
