@@ -12,7 +12,8 @@ summing to 1 over the N locations, eq. 1) to weightings.
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
+
+from .validation import check_int
 
 # Keeps norms and logarithms finite at a zero key, zero memory or a zero weight.
 EPS = 1e-8
@@ -60,9 +61,9 @@ def interpolate(content: torch.Tensor, previous: torch.Tensor, gate: torch.Tenso
 
 
 def shift_offsets(max_shift: int) -> range:
-    """The allowed integer shifts -max_shift..+max_shift, in the order used by ``shift``."""
-    if max_shift < 0:
-        raise ValueError(f"max_shift must be >= 0, got {max_shift}")
+    """The allowed integer shifts -max_shift..+max_shift (eq. 8), in the order of the
+    entries of a shift distribution ``s``."""
+    max_shift = check_int("max_shift", max_shift, 0)
     return range(-max_shift, max_shift + 1)
 
 
@@ -102,8 +103,7 @@ def sharpen(weighting: torch.Tensor, gamma: torch.Tensor) -> torch.Tensor:
     """Sharpened weighting w(i) = w~(i)^gamma / sum_j w~(j)^gamma (eq. 9), gamma >= 1.
 
     Computed as ``softmax(gamma * log(w~ + EPS))``: the same function, but powers of
-    small weights no longer underflow to 0/0 when gamma is large (a NaN trap measured
-    during development).
+    small weights no longer underflow to 0/0 (NaN) when gamma is large.
     """
     return torch.softmax(gamma.unsqueeze(-1) * torch.log(weighting + eps_for(weighting.dtype)), dim=-1)
 

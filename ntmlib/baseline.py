@@ -30,7 +30,12 @@ class StackedLSTM(nn.Module):
         self.initial_c = nn.Parameter(torch.zeros(num_layers, hidden_size))
         self.output = nn.Linear(num_layers * hidden_size, output_width)
 
+    def extra_repr(self) -> str:
+        return (f"input_width={self.input_width}, output_width={self.output_width}, "
+                f"hidden_size={self.hidden_size}, num_layers={self.num_layers}")
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``(B, T, output_width)`` for inputs ``(B, T, input_width)``."""
         check_sequence_input(x, self.input_width, self.output.weight.dtype)
         batch = x.shape[0]
         layer_input, hidden_states = x, []

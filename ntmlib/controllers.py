@@ -18,7 +18,7 @@ import numbers
 import torch
 from torch import nn
 
-from .validation import check_int
+from .validation import check_choice, check_int
 
 CONTROLLER_KINDS = ("lstm", "feedforward")
 
@@ -54,9 +54,14 @@ class _Controller(nn.Module):
     def output_size(self) -> int:
         return self.sizes[-1]
 
+    def extra_repr(self) -> str:
+        return f"input_size={self._input_size}, sizes={self.sizes}"
+
 
 class FeedforwardController(_Controller):
-    """Layers of ``tanh(W x + b)``; ``sizes`` is an int or a tuple of layer widths."""
+    """Layers of ``tanh(W x + b)``; ``sizes`` is an int or a tuple of layer widths.
+    Its only memory is the NTM's, so the number of heads bounds what one step can
+    combine (paper §3.4)."""
 
     def __init__(self, input_size: int, sizes=100):
         super().__init__(input_size, sizes)
@@ -72,7 +77,8 @@ class FeedforwardController(_Controller):
 
 
 class LSTMController(_Controller):
-    """Stacked LSTM cells stepped one time step at a time, with a learned initial state."""
+    """Stacked LSTM cells stepped one time step at a time, with a learned initial state
+    (h, c) per layer (paper §4: every sequence starts from learned biases)."""
 
     def __init__(self, input_size: int, sizes=100):
         super().__init__(input_size, sizes)
@@ -96,8 +102,5 @@ class LSTMController(_Controller):
 
 def make_controller(kind: str, input_size: int, sizes=100) -> nn.Module:
     """Build a controller by name: ``"lstm"`` or ``"feedforward"``."""
-    if kind == "lstm":
-        return LSTMController(input_size, sizes)
-    if kind == "feedforward":
-        return FeedforwardController(input_size, sizes)
-    raise ValueError(f"unknown controller kind {kind!r}; expected one of {CONTROLLER_KINDS}")
+    check_choice("controller kind", kind, CONTROLLER_KINDS)
+    return (LSTMController if kind == "lstm" else FeedforwardController)(input_size, sizes)

@@ -5,9 +5,9 @@ strength beta (eq. 5), an interpolation gate g (eq. 7), a shift distribution s
 (eq. 8) and a sharpening exponent gamma (eq. 9). A write head also emits an erase
 vector e (eq. 3) and an add vector a (eq. 4).
 
-All heads of an NTM share ONE linear projection from the controller output (a fused
-layer is 1.3-2.2x faster than a layer per head, measured during development), and every head is addressed
-in one batched call. Read heads come first: head index h < R reads, h >= R writes.
+All heads of an NTM share ONE linear projection from the controller output (one fused
+layer is faster than a layer per head), and every head is addressed in one batched
+call. Read heads come first: head index h < R reads, h >= R writes.
 """
 from __future__ import annotations
 

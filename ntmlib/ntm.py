@@ -1,12 +1,8 @@
 """The Neural Turing Machine (paper §3, Figure 1): a controller, heads and a memory.
 
-One time step, for all heads at once:
-
-1. the controller reads the external input and the previous read vectors (§3.4);
-2. its output becomes every head's parameters (:mod:`ntmlib.heads`);
-3. every head addresses the memory M_{t-1} (Figure 2, :mod:`ntmlib.addressing`);
-4. read heads read M_{t-1} (eq. 2), write heads erase and add to give M_t (eq. 3-4);
-5. the external output is a linear map of the controller output and the new reads.
+:meth:`NTM.step` is one time step of Figure 1 for all heads at once: the controller
+(§3.4) drives the heads (§3.3), which address (eq. 5-9), read (eq. 2) and write (eq. 3-4)
+the memory. :meth:`NTM.forward` loops it over a sequence, :meth:`NTM.trace` records it.
 
 All dynamic state (memory, weightings, read vectors, controller state) starts every
 sequence from learned biases (paper §4); the memory's start is selectable.
@@ -117,6 +113,11 @@ class NTM(nn.Module):
             self.register_buffer("initial_memory", torch.full((memory_size, memory_width), 1e-6))
         self._step = self.step
 
+    def extra_repr(self) -> str:
+        return (f"input_width={self.input_width}, output_width={self.output_width}, "
+                f"memory_size={self.memory_size}, memory_width={self.memory_width}, "
+                f"memory_init={self.memory_init!r}")
+
     @property
     def num_read_heads(self) -> int:
         return self.heads.num_read
@@ -133,10 +134,25 @@ class NTM(nn.Module):
         return memory, weightings, reads, self.controller.initial_state(batch_size)
 
     def step(self, x_t: torch.Tensor, state):
-        """One time step (the numbered list in the module docstring): inputs ``x_t``
-        ``(B, input_width)`` and the state of :meth:`initial_state` to
-        ``(logits, new state, head parameters)``. Always eager; :meth:`forward` calls the
-        compiled copy when :meth:`compile_step` made one."""
+        """One time step of Figure 1 for the whole batch, every head at once.
+
+        ``x_t`` is the external input ``(B, input_width)``; ``state`` is
+        ``(memory, weightings, reads, controller_state)`` as :meth:`initial_state`
+        returns it: memory M_{t-1} ``(B, N, M)``, the previous weightings w_{t-1} of all
+        H heads ``(B, H, N)`` (read heads first), the previous read vectors
+        ``(B, R, M)`` and the controller's own state. In order:
+
+        1. the controller sees the input beside the previous reads (§3.4);
+        2. its output becomes every head's parameters (:class:`~ntmlib.heads.HeadBank`);
+        3. each head turns them into a weighting over M_{t-1}: content focus,
+           interpolation, shift, sharpening (eq. 5-9, :func:`~ntmlib.addressing.address`);
+        4. read heads read M_{t-1} (eq. 2); write heads erase and add (eq. 3-4) to give M_t;
+        5. the output logits are a linear map of the controller output and the new reads.
+
+        Returns ``(logits (B, output_width), new state, head parameters)``. Always
+        eager; :meth:`forward` loops over time calling this (or the copy that
+        :meth:`compile_step` compiled).
+        """
         memory, weightings, reads, controller_state = state
         hidden, controller_state = self.controller(torch.cat([x_t, reads.flatten(1)], dim=-1), controller_state)
         p = self.heads(hidden)
@@ -148,8 +164,8 @@ class NTM(nn.Module):
         return logits, (memory, weightings, reads, controller_state), p
 
     def compile_step(self, **options) -> "NTM":
-        """Compile the per-step function with ``torch.compile`` (2-3x faster per step on
-        CPU during development; each new batch size compiles again). Returns self."""
+        """Compile the per-step function with ``torch.compile`` (faster per step; each
+        new batch size compiles again). Returns self."""
         self._step = torch.compile(self.step, dynamic=False, **options)
         return self
 

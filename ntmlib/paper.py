@@ -1,7 +1,8 @@
 """The paper's experimental settings (§4, Tables 1-3) and model construction by name.
 
-``PAPER`` restates the paper's settings (§4.6, Tables 1-3): for every task and architecture the number of
-heads, the controller size, the learning rate and the paper's parameter count.
+``PAPER`` restates the paper's settings (§4.6, Tables 1-3): for every task and
+architecture the number of heads, the controller size, the learning rate and the
+paper's parameter count.
 ``build_model(task, arch)`` turns a row into a module; keyword overrides change any
 constructor argument (memory init, shift mode, sizes).
 """
@@ -14,18 +15,14 @@ from torch import nn
 
 from .baseline import StackedLSTM
 from .ntm import NTM
+from .tasks import TASKS
 
-TASK_NAMES = ("copy", "repeat-copy", "associative-recall", "ngrams", "priority-sort")
+TASK_NAMES = tuple(TASKS)
 ARCHITECTURES = ("ntm-lstm", "ntm-ff", "lstm")
 
-# Input and output widths of the wire format (docs/tasks.md).
-WIDTHS = {
-    "copy": (9, 8),
-    "repeat-copy": (10, 9),
-    "associative-recall": (8, 6),
-    "ngrams": (1, 1),
-    "priority-sort": (10, 8),
-}
+#: task name -> (input width, output width) of its wire format (docs/tasks.md), read
+#: from the task classes.
+WIDTHS = {name: (task.input_width, task.output_width) for name, task in TASKS.items()}
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ CONSTRUCTOR_CASES = [
     (get_task, ("copy",), dict(foo=1), ValueError, r"unknown argument\(s\) foo for task 'copy'; expected some of: "
                                                   r"min_length, max_length"),
     (CopyTask, (5, 2), {}, ValueError, r"min_length <= max_length"),
-    (CopyTask, (True, 2), {}, ValueError, r"min_length to be an integer"),
+    (CopyTask, (True, 2), {}, TypeError, r"min_length must be an integer >= 1, got True \(bool\)"),
     (build_model, ("copy", "ntm-lstm"), dict(foo=1), ValueError, r"unknown model argument\(s\) foo for ntm-lstm"),
     (build_model, ("copy", "lstm"), dict(memory_size=8), ValueError, r"unknown model argument\(s\) memory_size for lstm"),
 ]

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import torch
 
-from .base import Task, check_int, check_range, draw_int, random_bits
+from ..validation import check_int
+from .base import Task, check_range, draw_int, random_bits
 
 __all__ = ["AssociativeRecallTask", "RECALL_GENERALISATION_ITEMS"]
 
@@ -38,6 +39,8 @@ class AssociativeRecallTask(Task, name="associative-recall", input_width=8, outp
         check_int("item_length", self.item_length, 1)
 
     def generate(self, batch_size, generator):
+        """K delimited items, a delimited query item, then the item that followed it
+        (docs/tasks.md, "associative recall")."""
         B, n = batch_size, self.item_length
         K = draw_int(self.min_items, self.max_items, generator)
         items = random_bits(B, K, n, DATA_BITS, generator=generator)

@@ -8,13 +8,14 @@ laptop and on a GPU.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
 import torch
 
-__all__ = ["Batch", "Task", "check_int", "check_range", "draw_int", "random_bits"]
+from ..validation import check_int
+
+__all__ = ["Batch", "Task", "check_range", "draw_int", "random_bits"]
 
 
 class Batch(NamedTuple):
@@ -32,16 +33,6 @@ class Batch(NamedTuple):
     def to(self, device) -> "Batch":
         """The same batch on ``device``."""
         return Batch(*(t.to(device) for t in self))
-
-
-def check_int(name: str, value, minimum: int) -> int:
-    """Raise ``ValueError`` unless ``value`` is an integer >= ``minimum``."""
-    # bool is an Integral in Python; a flag passed as a length is a bug.
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"expected {name} to be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"expected {name} >= {minimum}, got {value}")
-    return int(value)
 
 
 def check_range(lo_name: str, lo, hi_name: str, hi, minimum: int) -> None:
@@ -105,8 +96,16 @@ class Task:
         return out if device is None else out.to(device)
 
     def generate(self, batch_size: int, generator: torch.Generator | None) -> Batch:
-        """The task itself: ``batch_size`` sequences drawn with ``generator``, on the CPU.
-        Each task implements it; :meth:`batch` checks the arguments and calls it."""
+        """The task itself: ``batch_size`` sequences of the wire format of docs/tasks.md.
+
+        Each task implements it in three moves: draw the sequence's sizes (one length
+        for the whole batch, so no padding is needed) and its random content from
+        ``generator``, on the CPU; lay the content and the markers (delimiters, counts,
+        priorities) out on the input channels of ``x``; and put the answer on the
+        steps where the network must give it, with the mask 1.0 there
+        (:meth:`_answer`). :meth:`batch` checks the arguments, calls this and moves
+        the result to the device.
+        """
         raise NotImplementedError
 
     def _answer(self, x: torch.Tensor, start: int, targets: torch.Tensor) -> Batch:

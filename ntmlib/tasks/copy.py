@@ -30,6 +30,8 @@ class CopyTask(Task, name="copy", input_width=9, output_width=8):
         check_range("min_length", self.min_length, "max_length", self.max_length, 1)
 
     def generate(self, batch_size, generator):
+        """L random vectors, a delimiter step, then L blank steps whose targets are the
+        vectors again (docs/tasks.md, "copy")."""
         L = draw_int(self.min_length, self.max_length, generator)
         data = random_bits(batch_size, L, 8, generator=generator)
         T = 2 * L + 1

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .base import Batch, Task, check_int
+from ..validation import check_int
+from .base import Batch, Task
 
 __all__ = [
     "NGramsTask",
@@ -123,6 +124,8 @@ class NGramsTask(Task, name="ngrams", input_width=1, output_width=1):
         check_int("length", self.length, 1)
 
     def generate(self, batch_size, generator):
+        """Bits from a 6-gram table drawn for each sequence; each step's input is the
+        previous bit, its target the next (docs/tasks.md, "dynamic N-grams")."""
         B, T = batch_size, self.length
         table = sample_beta_half(B, NUM_CONTEXTS, generator=generator)
         # Bernoulli(p) is [u < p]; drawing every u up front keeps one RNG call.

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import torch
 
-from .base import Task, check_int, random_bits
+from ..validation import check_int
+from .base import Task, random_bits
 
 __all__ = ["PrioritySortTask"]
 
@@ -34,6 +35,8 @@ class PrioritySortTask(Task, name="priority-sort", input_width=10, output_width=
             )
 
     def generate(self, batch_size, generator):
+        """Random vectors with priorities, a delimiter, then the highest-priority
+        vectors in descending order (docs/tasks.md, "priority sort")."""
         B, n_in, n_out = batch_size, self.num_inputs, self.num_outputs
         data = random_bits(B, n_in, 8, generator=generator)
         priority = torch.rand(B, n_in, generator=generator) * 2.0 - 1.0  # U[-1, 1)

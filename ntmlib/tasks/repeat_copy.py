@@ -48,6 +48,8 @@ class RepeatCopyTask(Task, name="repeat-copy", input_width=10, output_width=9):
         check_range("min_repeats", self.min_repeats, "max_repeats", self.max_repeats, 1)
 
     def generate(self, batch_size, generator):
+        """L random vectors, one step with the delimiter and the normalised repeat count,
+        then the vectors R times over and an end marker (docs/tasks.md, "repeat copy")."""
         L = draw_int(self.min_length, self.max_length, generator)
         R = draw_int(self.min_repeats, self.max_repeats, generator)
         data = random_bits(batch_size, L, 8, generator=generator)

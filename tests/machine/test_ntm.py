@@ -1,11 +1,8 @@
-"""The machine as a whole: heads, controllers, NTM, the LSTM baseline, parameter counts."""
+"""The NTM as a whole (paper §3, Figure 1): shapes, state reset, traces, edges, bad input."""
 import pytest
 import torch
 
 from ntmlib.baseline import StackedLSTM
-from ntmlib.paper import PAPER, build_model, count_parameters, format_parameter_table, parameter_table
-from ntmlib.controllers import FeedforwardController, LSTMController, make_controller
-from ntmlib.heads import HeadBank
 from ntmlib.ntm import NTM
 
 SMALL = dict(memory_size=16, memory_width=6, controller_size=12)
@@ -14,46 +11,6 @@ SMALL = dict(memory_size=16, memory_width=6, controller_size=12)
 def small_ntm(**kwargs):
     torch.manual_seed(0)
     return NTM(5, 3, **{**SMALL, **kwargs})
-
-
-# --- heads ----------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("shift_mode", ["distribution", "scalar"])
-def test_head_parameters_respect_their_ranges(shift_mode):
-    torch.manual_seed(0)
-    bank = HeadBank(controller_size=7, memory_width=4, num_read=2, num_write=3, max_shift=2, shift_mode=shift_mode)
-    p = bank(10 * torch.randn(11, 7))
-    assert p.key.shape == (11, 5, 4) and p.erase.shape == (11, 3, 4) and p.add.shape == (11, 3, 4)
-    assert (p.beta >= 0).all() and (p.gamma >= 1).all()
-    assert ((p.gate >= 0) & (p.gate <= 1)).all() and ((p.erase >= 0) & (p.erase <= 1)).all()
-    assert p.shift.shape == (11, 5, 5)
-    assert torch.allclose(p.shift.sum(-1), torch.ones(11, 5)) and (p.shift >= 0).all()
-
-
-def test_heads_reject_impossible_counts_and_modes():
-    with pytest.raises(ValueError, match="at least one head"):
-        HeadBank(4, 4, 0, 0)
-    with pytest.raises(ValueError, match="shift_mode"):
-        HeadBank(4, 4, 1, 1, shift_mode="fourier")
-
-
-# --- controllers ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("cls", [FeedforwardController, LSTMController])
-def test_controllers_step_with_their_state(cls):
-    controller = cls(6, (8, 5))
-    state = controller.initial_state(4)
-    out, state = controller(torch.randn(4, 6), state)
-    assert out.shape == (4, 5) and controller.output_size == 5
-
-
-def test_unknown_controller_kind_and_bad_sizes():
-    with pytest.raises(ValueError, match="lstm"):
-        make_controller("gru", 4)
-    with pytest.raises(ValueError, match="positive"):
-        make_controller("lstm", 4, 0)
-    with pytest.raises(ValueError, match="controller kind"):
-        NTM(5, 3, controller="transformer")
 
 
 # --- the NTM -----------------------------------------------------------------------------------
@@ -75,13 +32,6 @@ def test_ntm_batch_equals_single_sequences():
     batched = model(x)
     singles = torch.cat([model(x[i : i + 1]) for i in range(5)])
     assert torch.allclose(batched, singles, atol=1e-10)
-
-
-def test_lstm_baseline_batch_equals_single_sequences():
-    torch.manual_seed(0)
-    model = StackedLSTM(5, 3, hidden_size=8, num_layers=3).double()
-    x = torch.rand(4, 6, 5, dtype=torch.float64)
-    assert torch.allclose(model(x), torch.cat([model(x[i : i + 1]) for i in range(4)]), atol=1e-10)
 
 
 def test_any_length_works_including_far_longer_than_training():
@@ -111,10 +61,11 @@ def test_learned_initial_state_gets_gradients():
         assert grad is not None and grad.abs().sum() > 0, name
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 @pytest.mark.parametrize("controller", ["lstm", "feedforward"])
-def test_no_nan_at_the_edges(controller):
+def test_no_nan_at_the_edges(controller, dtype):
     """Zero memory, a zero key (the zero input), huge key strength, large sharpening."""
-    model = small_ntm(controller=controller, memory_init="learned")
+    model = small_ntm(controller=controller, memory_init="learned").to(dtype)
     with torch.no_grad():
         model.initial_memory.zero_()
         bias = model.heads.projection.bias.view(-1)
@@ -128,7 +79,7 @@ def test_no_nan_at_the_edges(controller):
             bias[start : start + layout[0]] = 0
             bias[start + layout[0]] = 1e3  # beta = softplus(1e3) = 1e3
             bias[start + per_head - 1] = 49.0  # gamma = 1 + softplus(49) = 50
-    x = torch.zeros(3, 12, 5)
+    x = torch.zeros(3, 12, 5, dtype=dtype)
     x[:, ::2, 0] = 1
     x.requires_grad_(True)
     y = model(x)
@@ -136,6 +87,36 @@ def test_no_nan_at_the_edges(controller):
     y.sum().backward()
     assert torch.isfinite(x.grad).all()
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
+
+
+@pytest.mark.parametrize("controller, shift_mode", [("lstm", "distribution"), ("feedforward", "scalar")])
+def test_gradcheck_of_the_whole_machine_in_float64(controller, shift_mode):
+    """Every mechanism at once, over three steps: eq. 2-9 and the controller."""
+    torch.manual_seed(0)
+    model = NTM(2, 2, memory_size=5, memory_width=3, controller=controller, controller_size=4,
+                num_read_heads=2, num_write_heads=1, shift_mode=shift_mode, memory_init="random").double()
+    x = torch.rand(2, 3, 2, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(model, (x,))
+
+
+def test_step_is_what_forward_loops_over():
+    model = small_ntm(num_read_heads=2)
+    x = torch.rand(2, 4, 5)
+    state, logits = model.initial_state(2), []
+    for t in range(4):
+        out, state, heads = model.step(x[:, t], state)
+        logits.append(out)
+    assert torch.allclose(torch.stack(logits, 1), model(x), atol=1e-6)
+    memory, weightings, reads, _ = state
+    assert memory.shape == (2, 16, 6) and weightings.shape == (2, 3, 16) and reads.shape == (2, 2, 6)
+    assert heads.key.shape == (2, 3, 6)
+
+
+def test_repr_shows_the_sizes_and_the_parts():
+    text = repr(small_ntm(memory_init="learned"))
+    assert text.startswith("NTM(\n  input_width=5, output_width=3, memory_size=16, memory_width=6, "
+                           "memory_init='learned'\n")
+    assert "(controller): LSTMController(" in text and "(heads): HeadBank(" in text
 
 
 def test_scalar_shift_mode_trains_end_to_end():
@@ -174,31 +155,6 @@ def test_non_positive_sizes():
         NTM(0, 3)
     with pytest.raises(ValueError, match="hidden_size"):
         StackedLSTM(5, 3, hidden_size=0)
-
-
-# --- the paper's configurations ---------------------------------------------------------------------------
-
-def test_parameter_table_covers_all_fifteen_and_is_close_to_the_paper():
-    rows = parameter_table()
-    assert len(rows) == 15 and {(r["task"], r["arch"]) for r in rows} == set(PAPER)
-    for r in rows:
-        assert r["ours"] == count_parameters(build_model(r["task"], r["arch"], **({} if r["arch"] == "lstm" else {"memory_init": "learned"})))
-        # Within the differences explained in parameter_table's docstring.
-        assert abs(r["difference_percent"]) < 20, r
-        if r["arch"] == "lstm" and r["task"] in ("copy", "repeat-copy"):
-            assert abs(r["difference_percent"]) < 1, r
-    text = format_parameter_table(rows)
-    assert "priority-sort" in text and f"{rows[0]['paper']:,}" in text
-
-
-def test_build_model_uses_the_paper_heads_and_controller():
-    model = build_model("priority-sort", "ntm-lstm")
-    assert model.num_read_heads == 5 and model.num_write_heads == 5
-    assert model.controller.sizes == (100, 100)
-    with pytest.raises(ValueError, match="copy"):
-        build_model("sorting", "ntm-lstm")
-    with pytest.raises(ValueError, match="ntm-lstm"):
-        build_model("copy", "gru")
 
 
 # --- devices -------------------------------------------------------------------------------------------------

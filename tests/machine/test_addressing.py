@@ -195,6 +195,32 @@ def test_gradcheck_scalar_shift_and_whole_pipeline():
 
 # --- edges: no NaN or inf in values or gradients --------------------------------------------------
 
+def test_gradcheck_at_the_edges():
+    """Gradients are right, not just finite, at a zero key, a zero memory row, a huge key
+    strength and a large sharpening exponent (float64)."""
+    memory = torch.tensor([[[0.0, 0.0], [1.0, 2.0], [-1.0, 0.5]]])  # row 0 is zero
+    zero_key = torch.zeros(1, 2, requires_grad=True)
+    rows = memory.clone().requires_grad_(True)
+    assert torch.autograd.gradcheck(A.cosine_similarity, (zero_key, rows))
+    key = torch.tensor([[1.0, 1.9]], requires_grad=True)
+    huge_beta = torch.tensor([1e3], requires_grad=True)
+    assert torch.autograd.gradcheck(A.content_focus, (key, huge_beta, rows))
+    w = torch.tensor([[0.5, 0.3, 0.2]], requires_grad=True)
+    large_gamma = torch.tensor([50.0], requires_grad=True)
+    assert torch.autograd.gradcheck(A.sharpen, (w, large_gamma))
+    # Nearly one-hot (gradcheck's finite differences need room on both sides of each weight).
+    near_one_hot = torch.tensor([[1e-4, 1 - 2e-4, 1e-4]], requires_grad=True)
+    assert torch.autograd.gradcheck(A.sharpen, (near_one_hot, large_gamma))
+
+
+def test_shift_offsets_checks_its_argument():
+    assert list(A.shift_offsets(0)) == [0]
+    with pytest.raises(ValueError, match="max_shift must be an integer >= 0, got -1"):
+        A.shift_offsets(-1)
+    with pytest.raises(TypeError, match="max_shift must be an integer"):
+        A.shift_offsets(1.5)
+
+
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 @pytest.mark.parametrize("beta,gamma", [(0.0, 1.0), (1e3, 1.0), (1e3, 50.0), (5.0, 50.0)])
 def test_edges_are_finite(dtype, beta, gamma):

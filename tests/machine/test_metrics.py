@@ -98,3 +98,22 @@ def test_shape_errors(shapes):
     for fn in (cost_bits, bit_errors, cost_bits_per_sequence, bit_errors_per_sequence):
         with pytest.raises(ValueError, match=r"\(B, T"):
             fn(lg, tg, mk)
+
+
+def test_gradcheck_cost_in_float64_with_a_mask():
+    g = torch.Generator().manual_seed(0)
+    logits = torch.randn(2, 4, 3, generator=g, dtype=torch.float64, requires_grad=True)
+    target = torch.randint(0, 2, (2, 4, 3), generator=g).double()
+    mask = torch.tensor([[0, 1, 1, 0], [1, 1, 1, 1]], dtype=torch.float64)
+    assert torch.autograd.gradcheck(lambda z: cost_bits_per_sequence(z, target, mask), (logits,))
+    assert torch.autograd.gradcheck(lambda z: cost_bits(z, target, mask), (logits,))
+
+
+def test_saturated_wrong_logits_cost_their_size_in_bits_with_finite_gradients():
+    logits = torch.tensor([[[1e4, -1e4]]], requires_grad=True)
+    target = torch.tensor([[[0.0, 1.0]]])
+    cost = cost_bits(logits, target, torch.ones(1, 1))
+    assert cost.item() == pytest.approx(2e4 / math.log(2), rel=1e-6)  # -log2 sigmoid(-z) = z / ln 2
+    cost.backward()
+    assert torch.isfinite(logits.grad).all()
+    assert bit_errors(logits, target, torch.ones(1, 1)).item() == 2
