@@ -111,13 +111,9 @@ def bits_from_batch(batch: Batch) -> torch.Tensor:
 class NGramsTask(Task, name="ngrams", input_width=1, output_width=1):
     """Dynamic N-grams: sequences of ``length`` (paper: 200) bits."""
 
-    validation_size = NGRAMS_VALIDATION_SIZE
-
     length: int = 200
 
-    # Convenience aliases, e.g. ``task.optimal_estimator(task.bits(batch))``.
-    optimal_estimator = staticmethod(optimal_estimator)
-    optimal_cost_bits = staticmethod(optimal_cost_bits)
+    #: ``task.bits(batch)``: the bit sequence b of a batch (:func:`bits_from_batch`).
     bits = staticmethod(bits_from_batch)
 
     def __post_init__(self):
