@@ -52,6 +52,7 @@ class _Controller(nn.Module):
 
     @property
     def output_size(self) -> int:
+        """Width of the controller output: the last layer's size."""
         return self.sizes[-1]
 
     def extra_repr(self) -> str:
@@ -68,9 +69,11 @@ class FeedforwardController(_Controller):
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in self._layer_widths())
 
     def initial_state(self, batch_size: int) -> tuple:
+        """No state: ``()``."""
         return ()
 
     def forward(self, step_input: torch.Tensor, state: tuple):
+        """``(output (B, output_size), state)`` for one step's input ``(B, input_size)``."""
         for layer in self.layers:
             step_input = torch.tanh(layer(step_input))
         return step_input, state
@@ -87,11 +90,13 @@ class LSTMController(_Controller):
         self.initial_c = nn.ParameterList(nn.Parameter(torch.zeros(s)) for s in self.sizes)
 
     def initial_state(self, batch_size: int) -> tuple:
+        """``((h, c), ...)`` per layer, each ``(batch_size, size)``: the learned biases."""
         return tuple(
             (h.expand(batch_size, -1), c.expand(batch_size, -1)) for h, c in zip(self.initial_h, self.initial_c)
         )
 
     def forward(self, step_input: torch.Tensor, state: tuple):
+        """``(output (B, output_size), new state)``: each layer's h feeds the next layer."""
         new_state = []
         for cell, (h, c) in zip(self.cells, state):
             h, c = cell(step_input, (h, c))

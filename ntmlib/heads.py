@@ -43,12 +43,12 @@ def _check_fixed(name: str, value, low: float, high: float) -> float | None:
 class HeadParameters(NamedTuple):
     """Activated head parameters for all H = R + W heads (W write heads)."""
 
-    key: torch.Tensor  # (B, H, M), unconstrained: cosine similarity ignores its scale
-    beta: torch.Tensor  # (B, H), softplus: key strength >= 0
-    gate: torch.Tensor  # (B, H), sigmoid: in (0, 1)
-    shift: torch.Tensor  # (B, H, 2k+1), softmax (or the scalar variant's triangle)
-    gamma: torch.Tensor  # (B, H), 1 + softplus: >= 1
-    erase: torch.Tensor  # (B, W, M), sigmoid: in (0, 1)
+    key: torch.Tensor  # (B, H, M), unconstrained: cosine similarity ignores its scale (eq. 5-6)
+    beta: torch.Tensor  # (B, H), softplus: key strength >= 0 (eq. 5)
+    gate: torch.Tensor  # (B, H), sigmoid: in (0, 1) (eq. 7)
+    shift: torch.Tensor  # (B, H, 2k+1), softmax (or the scalar variant's triangle) (eq. 8)
+    gamma: torch.Tensor  # (B, H), 1 + softplus: >= 1 (eq. 9)
+    erase: torch.Tensor  # (B, W, M), sigmoid: in (0, 1) (eq. 3)
     add: torch.Tensor  # (B, W, M), unconstrained: a in R^M (eq. 4)
 
 
@@ -93,9 +93,12 @@ class HeadBank(nn.Module):
 
     @property
     def num_heads(self) -> int:
+        """H = R + W, read heads and write heads together."""
         return self.num_read + self.num_write
 
     def forward(self, controller_output: torch.Tensor) -> HeadParameters:
+        """Every head's parameters from the controller output ``(B, controller_size)``, each
+        squashed into the range its equation needs (see :class:`HeadParameters`)."""
         raw = self.projection(controller_output)
         batch, heads, width = raw.shape[0], self.num_heads, self.memory_width
         addressing, vectors = raw.split([heads * self.addressing_width, 2 * self.num_write * width], dim=-1)

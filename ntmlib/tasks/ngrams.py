@@ -51,9 +51,11 @@ def sample_beta_half(*shape: int, generator: torch.Generator | None = None) -> t
 
 
 def _check_bits(bits: torch.Tensor) -> torch.Tensor:
-    if not isinstance(bits, torch.Tensor) or bits.dim() != 2:
-        shape = tuple(bits.shape) if isinstance(bits, torch.Tensor) else type(bits).__name__
-        raise ValueError(f"expected bits of shape (B, T), got {shape}")
+    """``bits`` itself if it is a tensor of shape (B, T); TypeError or ValueError otherwise."""
+    if not isinstance(bits, torch.Tensor):
+        raise TypeError(f"expected bits as a torch.Tensor of shape (B, T), got {type(bits).__name__}")
+    if bits.dim() != 2:
+        raise ValueError(f"expected bits of shape (B, T), got {tuple(bits.shape)}")
     return bits
 
 

@@ -108,3 +108,5 @@ def test_optimal_estimator_rejects_bad_shapes():
         optimal_estimator(torch.zeros(2, 5, 1))
     with pytest.raises(ValueError, match=r"\(B, T\)"):
         optimal_cost_bits(torch.zeros(5))
+    with pytest.raises(TypeError, match=r"expected bits as a torch.Tensor of shape \(B, T\), got list"):
+        optimal_estimator([[0, 1, 1]])
