@@ -4,23 +4,12 @@ import math
 
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from ntmlib.tasks import (
-    NGRAMS_VALIDATION_SIZE,
-    NGramsTask,
-    bits_from_batch,
-    optimal_cost_bits,
-    optimal_estimator,
-    sample_beta_half,
-)
-
-FAST = settings(max_examples=30, deadline=None)
-
-
-def gen(seed=0):
-    return torch.Generator().manual_seed(seed)
+from ntmlib.tasks import (NGRAMS_VALIDATION_SIZE, NGramsTask, bits_from_batch, optimal_cost_bits,
+                          optimal_estimator, sample_beta_half)
+from test_tasks import FAST, gen  # the task tests' settings and seeded generator
 
 
 # ---------------------------------------------------------------- N-grams (§4.4)

@@ -7,18 +7,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ntmlib.tasks import (
-    TASKS,
-    AssociativeRecallTask,
-    Batch,
-    CopyTask,
-    NGramsTask,
-    PrioritySortTask,
-    RepeatCopyTask,
-    Task,
-    get_task,
-    normalise_repeats,
-)
+from ntmlib.tasks import (TASKS, AssociativeRecallTask, Batch, CopyTask, NGramsTask, PrioritySortTask,
+                          RepeatCopyTask, Task, get_task, normalise_repeats)
 
 FAST = settings(max_examples=30, deadline=None)
 
@@ -38,7 +28,7 @@ def encoded(task, batch_size, seed, T, input_width, output_width):
 # ---------------------------------------------------------------- common
 
 
-def test_task_names_are_the_spec_names():
+def test_task_names_are_the_documented_names():
     assert set(TASKS) == {"copy", "repeat-copy", "associative-recall", "ngrams", "priority-sort"}
     for name, cls in TASKS.items():
         assert cls.name == name and issubclass(cls, Task)
