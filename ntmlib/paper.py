@@ -112,9 +112,8 @@ def parameter_table(memory_init: str = "learned") -> list[dict]:
       differently or not learn all of them.
     * PyTorch's LSTM has two bias vectors per gate (input and recurrent) where
       Graves (2013) has one and peephole weights that PyTorch lacks; the two nearly
-      cancel, and four of the five baselines land within 0.5% of the paper. The
-      priority-sort baseline is 9% smaller: its paper count fits no one wiring of
-      the others.
+      cancel (the table shows by how much). The priority-sort baseline's paper count
+      fits no one wiring of the other baselines.
     * The paper's own counts cannot all come from one wiring: repeat copy has one more
       input and one more output channel than copy, yet the paper lists fewer
       parameters for it (16,712 against 17,162 for the feedforward NTM).
