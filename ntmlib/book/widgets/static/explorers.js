@@ -262,8 +262,9 @@ function legend(parent, items) {
 }
 
 // ---------------------------------------------------------------- the explorers
-// Each kind: setup(ctx) builds its panels once; compute(values) returns the stages;
-// draw(stages, values) paints them. ctx: {data, root, panels, el, api}.
+// Each kind: setup(x) builds its panels once; compute(x, values) returns the stages;
+// draw(x, stages, values) paints them; wire(x), when there, listens to more than the
+// sliders. x: {model, el, data, root, panels, widgets, values, listen, setSlider, redraw}.
 
 const KINDS = {};
 
@@ -338,12 +339,22 @@ KINDS.addressing = {
     const buttons = h("div", "ntm-buttons");
     const step = h("button", "ntm-button", "step: w(t-1) := w(t)");
     const reset = h("button", "ntm-button", "reset w(t-1)");
-    step.addEventListener("click", () => x.setPrevious(x.stages.sharpened));
-    reset.addEventListener("click", () => x.setPrevious(Float64Array.from(x.data.initial_previous)));
+    step.addEventListener("click", () => this.setPrevious(x, x.stages.sharpened));
+    reset.addEventListener("click", () => this.setPrevious(x, x.data.initial_previous));
     buttons.append(step, reset);
     x.el.insertBefore(buttons, x.root);
     x.panels = this.stages.map(() => new Panel(x.root, { basis: 160, height: 160 }));
     legend(x.el, [[COLORS.content, "w^c, content"], [COLORS.previous, "w(t-1), previous", true]]);
+  },
+  setPrevious(x, previous) { // the view's w(t-1): the listener in wire() redraws, a kernel follows
+    x.model.set("previous", Array.from(previous));
+    x.model.save_changes();
+  },
+  wire(x) { // w(t-1) changes with the step and reset buttons, or from Python (explorer.previous = ...)
+    x.listen(x.model, "change:previous", () => {
+      x.previous = Float64Array.from(x.model.get("previous"));
+      x.redraw();
+    });
   },
   compute(x, v) {
     const key = x.fixedKey || x.memory.subarray(v["key row"] * x.m, (v["key row"] + 1) * x.m);
@@ -536,7 +547,7 @@ KINDS.replay = {
 // ---------------------------------------------------------------- the widget
 async function render({ model, el }) {
   const kind = KINDS[model.get("kind")];
-  const x = { model, el, data: model.get("data"), widgets: {}, values: { ...model.get("values") }, draws: 0 };
+  const x = { model, el, data: model.get("data"), widgets: {}, values: {}, draws: 0 };
   const manager = model.widget_manager;
   const refs = { ...model.get("sliders"), ...model.get("extras") };
   for (const [name, ref] of Object.entries(refs)) {
@@ -552,19 +563,13 @@ async function render({ model, el }) {
     slider.set("value", value);
     slider.save_changes(); // reaches the kernel when there is one; nothing happens on a static page
   };
-  x.setPrevious = (previous) => {
-    x.previous = Float64Array.from(previous);
-    model.set("previous", Array.from(previous));
-    model.save_changes();
-    redraw();
-  };
   el.classList.add("ntm-explorer", `ntm-${model.get("kind")}`);
   el.ntmData = x.data; // for tests and curious readers: what the page computes from ...
   el.ntmSliders = model.get("sliders"); // ... and the sliders it follows
   x.root = h("div", "ntm-panels");
   el.append(x.root);
   kind.setup(x);
-  const redraw = () => {
+  const redraw = x.redraw = () => {
     const ink = getComputedStyle(el).color;
     for (const panel of Object.values(x.panels)) panel.measure(ink);
     x.stages = kind.compute(x, x.values);
@@ -581,8 +586,6 @@ async function render({ model, el }) {
     });
   }
   if (kind.wire) kind.wire(x);
-  x.listen(model, "change:values", () => { Object.assign(x.values, model.get("values")); redraw(); });
-  x.listen(model, "change:previous", () => { x.previous = Float64Array.from(model.get("previous")); redraw(); });
   const resize = new ResizeObserver(() => redraw());
   resize.observe(x.root);
   redraw();

@@ -14,7 +14,7 @@ every explorer on the page:
   each, the weightings the page drew (``el.ntm.stages``) are compared with ntmlib
   (ntmlib.addressing / ntmlib.memory in float64): max |difference| <= 1e-5;
 - for the replays, the drawn step equals the recorded trace at that step (the trace the
-  page carries is model.trace's, bit for bit: tests/test_replay.py).
+  page carries is model.trace's, bit for bit: tests/book/test_replay.py).
 
 Zero console errors and zero page errors on every explorer page.
 """
@@ -23,8 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from browser_fixtures import site_server
 from explorer_page import expected, max_difference, page_views, unpack, wait_for_explorers
-from urllib.parse import urlparse
 
 pytestmark = pytest.mark.browser
 
@@ -48,17 +48,8 @@ def explorer_page(browser, base_url):  # noqa: F811
     """A page that records console errors, page errors and any request leaving localhost."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    local = urlparse(base_url).netloc
-    page.problems = []
-
-    def only_local(route):
-        if urlparse(route.request.url).netloc == local:
-            route.continue_()
-        else:
-            page.problems.append(f"external request {route.request.url}")
-            route.abort()
-
-    page.route("**/*", only_local)
+    page.problems, page.external = [], []
+    site_server.local_only(page, base_url, page.external)
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console error: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
     page.set_default_timeout(30_000)
@@ -207,11 +198,13 @@ def real_events(page, k, kind, data) -> None:
         page.evaluate("(k) => window.ntmTest.apply(k, [{g: 0, gamma: 1}])", k)  # a pure shift: the focus travels
         stepped = snapshot(page, k)["stages"]["sharpened"]
         button = page.locator(".ntm-explorer").nth(k).get_by_role("button", name="step: w(t-1) := w(t)")
-        _, after = moved(lambda: button.click(), "button step")
+        before, after = moved(lambda: button.click(), "button step")
         np.testing.assert_allclose(after["stages"]["previous"], stepped, atol=1e-12)
+        assert after["draws"] == before["draws"] + 1, "the step button redrew more than once"
         reset = page.locator(".ntm-explorer").nth(k).get_by_role("button", name="reset w(t-1)")
-        _, after = moved(lambda: reset.click(), "button reset")
+        before, after = moved(lambda: reset.click(), "button reset")
         np.testing.assert_allclose(after["stages"]["previous"], data["initial_previous"], atol=1e-12)
+        assert after["draws"] == before["draws"] + 1, "the reset button redrew more than once"
     if kind == "content":
         select = page.locator("select").nth(page.evaluate("""(k) => [...document.querySelectorAll('select')].indexOf(
           window.ntmTest.explorers()[k].closest('.widget-vbox').querySelector('select'))""", k))
@@ -252,4 +245,5 @@ def test_explorers_follow_their_sliders_with_ntmlib_numbers(explorer_page, base_
                 low, high, _, step = ranges[name]
                 assert abs(snap["values"][name] - min(max(value, low), high)) <= step / 2 + 1e-9, (index, name, snap)
             check_drawn(kind, data, snap, f"setting {index} {setting}")
-    assert not page.problems, "\n".join(page.problems)
+    problems = page.problems + [f"external request {url}" for url in page.external]
+    assert not problems, "\n".join(problems)
