@@ -40,7 +40,7 @@ import torch
 import traitlets
 
 from ... import addressing, memory as memory_ops
-from .. import COLORS, style_rc
+from ..style import COLORS, style_rc
 
 __all__ = [
     "AddressingExplorer",

@@ -45,7 +45,8 @@ import torch
 from matplotlib.patches import Rectangle
 
 from .explorers import Explorer, check_number, pack
-from ..figures.plots import BOOK_COLORS, _channel_names, _location_ticks, _sigmoid, book_rc, used_locations
+from ...analysis import sigmoid, used_locations
+from ..style import COLORS, channel_names, location_ticks, style_rc
 
 __all__ = ["ReplayExplorer"]
 
@@ -120,7 +121,7 @@ class ReplayExplorer(Explorer):
         self._erase = _numpy(self.trace.erase_vectors[i, :, self.write_head])  # (T, M)
         self._add = _numpy(self.trace.add_vectors[i, :, self.write_head])
         self._read = _numpy(self.trace.read_vectors[i, :, self.read_head])
-        self._output = _sigmoid(_numpy(self.trace.logits[i]))
+        self._output = sigmoid(_numpy(self.trace.logits[i]))
         self.steps, self.memory_size = self._read_w.shape
         if isinstance(locations, str):
             if locations != "auto":
@@ -148,7 +149,7 @@ class ReplayExplorer(Explorer):
                                         continuous_update=True, style={"description_width": "60px"},
                                         layout=widgets.Layout(width="520px", max_width="100%"))
         self.sliders = {"t": self.slider}
-        self._rc = book_rc()
+        self._rc = style_rc()
         self._connect()
         self.update()
 
@@ -163,7 +164,7 @@ class ReplayExplorer(Explorer):
     def view_data(self) -> dict:
         """The trace, compactly: float32 buffers (memory only for the rows shown)."""
         locs = self.locations
-        names = _channel_names(self.task, self.inputs.shape[1], 0)
+        names = channel_names(self.task, self.inputs.shape[1], 0)
         return {
             "steps": self.steps, "memory_size": self.memory_size, "locations": [int(i) for i in locs],
             "width": self._memory.shape[2], "input_width": self.inputs.shape[1], "output_width": self._output.shape[1],
@@ -229,7 +230,7 @@ class ReplayExplorer(Explorer):
         a["inputs"] = ax_in.imshow(self._so_far(self.inputs, t), cmap=_INPUT_CMAP, vmin=0, vmax=1, aspect="auto",
                                    interpolation="nearest", extent=(*extent_time, self.inputs.shape[1] - 0.5, -0.5))
         ax_in.set_title("inputs $x$", loc="left", fontsize=10)
-        names = _channel_names(self.task, self.inputs.shape[1], 0)
+        names = channel_names(self.task, self.inputs.shape[1], 0)
         ax_in.set_yticks([0, self.inputs.shape[1] - 1])
         if names:
             ax_in.set_yticklabels([names[0], names[-1]], fontsize=7)
@@ -239,7 +240,7 @@ class ReplayExplorer(Explorer):
                                interpolation="nearest", extent=(*extent_time, n_locs - 0.5, -0.5))
             ax.set_title(title, loc="left", fontsize=10)
             ax.set_ylabel("location", fontsize=9)
-            _location_ticks(ax, locs)
+            location_ticks(ax, locs)
         a["time_lines"] = []
         for ax in (ax_in, ax_ww, ax_rw):
             ax.grid(False)
@@ -247,7 +248,7 @@ class ReplayExplorer(Explorer):
             ax.tick_params(labelsize=8)
             a["time_lines"].append(ax.axvline(t, color="#e41a1c", linewidth=1.6, alpha=0.85))
             if self.mask is not None and (self.mask > 0).any():
-                ax.axvline(int(np.nonzero(self.mask > 0)[0][0]) - 0.5, color=BOOK_COLORS["write"],
+                ax.axvline(int(np.nonzero(self.mask > 0)[0][0]) - 0.5, color=COLORS["write"],
                            linestyle="--", linewidth=0.9)
 
         # The memory after step t's write, locations as rows (the same rows as above).
@@ -259,23 +260,23 @@ class ReplayExplorer(Explorer):
         ax_mem.set_ylabel("location", fontsize=9)
         ax_mem.grid(False)
         ax_mem.tick_params(labelsize=8)
-        _location_ticks(ax_mem, locs)
+        location_ticks(ax_mem, locs)
         fig.colorbar(a["memory"], ax=ax_mem, shrink=0.8, pad=0.01).ax.tick_params(labelsize=7)
         ax_mem.set_xticks(range(0, data["memory"].shape[1], max(1, data["memory"].shape[1] // 5)))
         # Where the heads are focused: an outline around the row of largest weight.
         width = data["memory"].shape[1]
         a["write_focus"] = ax_mem.add_patch(Rectangle((-0.5, -0.5), width, 1, fill=False, linewidth=2.2,
-                                                      edgecolor=BOOK_COLORS["write"], label="write focus"))
+                                                      edgecolor=COLORS["write"], label="write focus"))
         a["read_focus"] = ax_mem.add_patch(Rectangle((-0.5, -0.5), width, 1, fill=False, linewidth=1.8,
-                                                     linestyle=(0, (3, 2)), edgecolor=BOOK_COLORS["read"],
+                                                     linestyle=(0, (3, 2)), edgecolor=COLORS["read"],
                                                      label="read focus"))
         ax_mem.set_xlim(-0.5, width - 0.5)
 
         rows = np.arange(n_locs)
         a["write_bars"] = ax_bars.barh(rows - 0.2, data["write_weighting"][locs], height=0.4,
-                                       color=BOOK_COLORS["write"], label="write")
+                                       color=COLORS["write"], label="write")
         a["read_bars"] = ax_bars.barh(rows + 0.2, data["read_weighting"][locs], height=0.4,
-                                      color=BOOK_COLORS["read"], label="read")
+                                      color=COLORS["read"], label="read")
         ax_bars.set_xlim(0, 1.02 * self.bar_max)
         ax_bars.set_title("$w_t$", loc="left", fontsize=10)
         ax_bars.tick_params(labelleft=False, labelsize=8)
