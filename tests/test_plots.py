@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
+from ntmlib.analysis import used_locations  # noqa: E402
 from ntmlib.book.figures import plots  # noqa: E402
 from ntmlib.ntm import NTM  # noqa: E402
 from ntmlib.tasks import CopyTask, RepeatCopyTask  # noqa: E402
@@ -110,7 +111,7 @@ def test_plot_memory_use_shows_the_trace(small_ntm, batch):
 def test_plot_memory_use_crops_to_used_locations(small_ntm, batch):
     trace = small_ntm.trace(batch.x)
     fig = plots.plot_memory_use(trace, batch.x, threshold=0.2)
-    locations = plots.used_locations(torch.cat([trace.read_weightings[0], trace.write_weightings[0]], dim=1),
+    locations = used_locations(torch.cat([trace.read_weightings[0], trace.write_weightings[0]], dim=1),
                                      threshold=0.2)
     axes = {ax.get_title(loc="left"): ax for ax in visible_axes(fig)}
     np.testing.assert_allclose(axes["write weightings"].images[0].get_array(),
@@ -139,9 +140,9 @@ def test_used_locations_is_circular():
     w = np.zeros((5, 32))
     for t, loc in enumerate([29, 30, 31, 0, 1]):
         w[t, loc] = 1.0
-    np.testing.assert_array_equal(plots.used_locations(w, pad=1), [28, 29, 30, 31, 0, 1, 2])
-    np.testing.assert_array_equal(plots.used_locations(w, pad=0), [29, 30, 31, 0, 1])
-    assert len(plots.used_locations(np.full((3, 32), 1 / 32), threshold=0.01)) == 32
+    np.testing.assert_array_equal(used_locations(w, pad=1), [28, 29, 30, 31, 0, 1, 2])
+    np.testing.assert_array_equal(used_locations(w, pad=0), [29, 30, 31, 0, 1])
+    assert len(used_locations(np.full((3, 32), 1 / 32), threshold=0.01)) == 32
 
 
 def test_plot_generalisation_accepts_dicts_and_rows(small_ntm):

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from .. import addressing, memory as memory_ops
-from . import COLORS
+from .style import COLORS
 from .figures.plots import _arrow, _box
 from ..validation import torch_threads
 

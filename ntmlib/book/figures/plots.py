@@ -29,13 +29,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
+from ...analysis import sigmoid, to_numpy, used_locations
+from ..style import ARCH_LABELS, ARCH_MARKERS, COLORS, GREY, arch_of, channel_names, location_ticks, task_name
+
 __all__ = [
-    "ARCH_LABELS",
-    "ARCH_MARKERS",
-    "BOOK_COLORS",
-    "book_rc",
-    "arch_of",
-    "book_style",
+    "COLORS",
     "draw_architecture",
     "plot_encoding",
     "plot_generalisation",
@@ -43,104 +41,7 @@ __all__ = [
     "plot_memory_use",
     "plot_outputs",
     "sweep_generalisation",
-    "used_locations",
 ]
-
-#: Named colours used across the book's figures (the seaborn "colorblind"
-#: palette, so that read/write and the three architectures stay
-#: distinguishable for colour-blind readers).
-BOOK_COLORS: dict[str, str] = {
-    "read": "#0173b2",  # blue: read heads, read weightings
-    "write": "#de8f05",  # orange: write heads, write weightings
-    "controller": "#029e73",  # green: the controller
-    "memory": "#949494",  # grey: the memory matrix
-    "ntm-lstm": "#029e73",
-    "ntm-ff": "#d55e00",
-    "lstm": "#0173b2",
-    "target": "#000000",
-    "optimal": "#cc78bc",
-}
-
-
-def book_rc(**overrides: Any) -> dict[str, Any]:
-    """The rcParams of the book's style, with ``overrides`` applied on top.
-
-    Seaborn's ``whitegrid`` axes and ``notebook`` context, the colour-blind
-    palette, and an opaque white figure and axes background.
-    """
-    import seaborn as sns  # imported here: only plotting needs it
-
-    rc: dict[str, Any] = {}
-    rc.update(sns.axes_style("whitegrid"))
-    rc.update(sns.plotting_context("notebook"))
-    rc.update(
-        {
-            "axes.prop_cycle": mpl.cycler(color=sns.color_palette("colorblind").as_hex()),
-            # Opaque backgrounds: readable on light and dark pages alike.
-            "figure.facecolor": "white",
-            "figure.edgecolor": "white",
-            "axes.facecolor": "white",
-            "savefig.facecolor": "white",
-            "savefig.edgecolor": "white",
-            "savefig.transparent": False,
-            "text.color": "black",
-            "axes.labelcolor": "black",
-            "xtick.color": "black",
-            "ytick.color": "black",
-            "axes.edgecolor": "#333333",
-            "grid.color": "#dddddd",
-            # Sharp enough on high-density screens, small enough to build fast.
-            "figure.dpi": 100,
-            "savefig.dpi": 150,
-            "figure.figsize": (7.0, 4.0),
-            "figure.autolayout": False,
-            "figure.constrained_layout.use": True,
-            "image.cmap": "viridis",
-            "image.interpolation": "nearest",
-            "legend.frameon": True,
-            "legend.framealpha": 0.9,
-            "legend.facecolor": "white",
-        }
-    )
-    rc.update(overrides)
-    return rc
-
-
-class book_style:
-    """Apply the book's plotting style.
-
-    Called on its own (``book_style()``) it sets the style for the rest of the
-    session, which is what a chapter does once near its top. Used as a context
-    manager (``with book_style(): ...``) it restores the previous settings on
-    exit. Keyword arguments override single rcParams, e.g.
-    ``book_style(**{"figure.figsize": (10, 3)})``.
-    """
-
-    def __init__(self, **overrides: Any) -> None:
-        # Settle the backend first (in Jupyter this activates the inline
-        # backend), so that nothing it configures later overrides our style.
-        plt.get_backend()
-        self._saved = dict(mpl.rcParams.copy())
-        mpl.rcParams.update(book_rc(**overrides))
-        from .. import record_text_size_in_pngs
-
-        record_text_size_in_pngs()  # for the browser test's check of figure text sizes
-
-    def __enter__(self) -> "book_style":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        # The same restore that matplotlib.rc_context performs.
-        dict.update(mpl.rcParams, self._saved)
-
-    def __repr__(self) -> str:
-        return "book_style()"
-
-    def _ipython_display_(self) -> None:
-        # `book_style()` as the last line of a notebook cell shows nothing
-        # (rather than an "<ntmlib.book.figures.plots.book_style at 0x...>" output).
-        return None
-
 
 # --------------------------------------------------------------------------
 # Figure 1: the architecture
@@ -229,8 +130,8 @@ def draw_architecture(
     ax.set_aspect("equal")
     ax.axis("off")
 
-    read_c, write_c = BOOK_COLORS["read"], BOOK_COLORS["write"]
-    ctrl_c, mem_c = BOOK_COLORS["controller"], BOOK_COLORS["memory"]
+    read_c, write_c = COLORS["read"], COLORS["write"]
+    ctrl_c, mem_c = COLORS["controller"], COLORS["memory"]
     label_kw = dict(fontsize=10.5, color="#333333", zorder=6)
 
     # The NTM's boundary: everything inside is the machine.
@@ -338,15 +239,6 @@ def draw_architecture(
 #     plot_outputs(batch.y, {"NTM": model(batch.x)}, mask=batch.mask); plt.show()
 #     plot_memory_use(model.trace(batch.x), batch.x, mask=batch.mask); plt.show()
 
-#: Paper-style markers of the three architectures (Fig. 3: green squares,
-#: red triangles, blue circles).
-ARCH_MARKERS: dict[str, str] = {"ntm-lstm": "s", "ntm-ff": "^", "lstm": "o"}
-#: How the figures name the architectures.
-ARCH_LABELS: dict[str, str] = {
-    "ntm-lstm": "NTM with LSTM controller",
-    "ntm-ff": "NTM with feedforward controller",
-    "lstm": "LSTM",
-}
 #: Axis labels of the learning-curve metrics (columns of ``curve.csv``) and of
 #: the evaluation results (:func:`ntmlib.evaluate.evaluate_task`).
 METRIC_LABELS: dict[str, str] = {
@@ -361,79 +253,27 @@ METRIC_LABELS: dict[str, str] = {
     "end_marker_correct": "sequences with a correct end marker",
 }
 
-#: Names of the input / output channels of every task (docs/tasks.md), for y labels.
-TASK_CHANNELS: dict[str, tuple[list[str], list[str]]] = {
-    "copy": ([f"bit {i}" for i in range(8)] + ["delimiter"], [f"bit {i}" for i in range(8)]),
-    "repeat-copy": ([f"bit {i}" for i in range(8)] + ["delimiter", "repeats"],
-                    [f"bit {i}" for i in range(8)] + ["end marker"]),
-    "associative-recall": ([f"bit {i}" for i in range(6)] + ["item delim.", "query delim."],
-                           [f"bit {i}" for i in range(6)]),
-    "ngrams": (["previous bit"], ["next bit"]),
-    "priority-sort": ([f"bit {i}" for i in range(8)] + ["priority", "delimiter"],
-                      [f"bit {i}" for i in range(8)]),
-}
-
-def arch_of(name: str) -> str | None:
-    """The architecture a line label stands for: ``"ntm-lstm"`` for "ntm-lstm", "NTM-LSTM"
-    or "NTM with LSTM controller" (so that relabelled results keep the book's colours)."""
-    key = str(name).strip().lower().replace(" ", "-").replace("_", "-")
-    if key in ARCH_LABELS:
-        return key
-    for arch, label in ARCH_LABELS.items():
-        if str(name).strip().lower() == label.lower():
-            return arch
-    return None
-
-
 def _line_style(name: str) -> dict:
     arch = arch_of(name)
-    return {"color": BOOK_COLORS.get(arch), "marker": ARCH_MARKERS.get(arch, "D"),
+    return {"color": COLORS.get(arch), "marker": ARCH_MARKERS.get(arch, "D"),
             "label": ARCH_LABELS.get(arch, name) if arch == name else name}
-
-
-#: Colour map of bits, outputs and weightings: black 0, white 1 (paper Fig. 6).
-GREY = "gray"
-
-
-def _to_numpy(value) -> np.ndarray:
-    """A float numpy array from a tensor (any device, with or without grad) or array."""
-    if hasattr(value, "detach"):
-        value = value.detach().to("cpu").float().numpy()
-    return np.asarray(value, dtype=float)
 
 
 def _example(value, index: int = 0) -> np.ndarray:
     """One example ``(T, ...)`` from a batched ``(B, T, ...)`` value (or the value itself
     when it is already one example: 2-D for sequences, 1-D for masks)."""
-    array = _to_numpy(value)
+    array = to_numpy(value)
     return array[index] if array.ndim == 3 else array
 
 
 def _mask_example(mask, index: int, length: int) -> np.ndarray | None:
     if mask is None:
         return None
-    array = _to_numpy(mask)
+    array = to_numpy(mask)
     array = array[index] if array.ndim == 2 else array
     if array.shape != (length,):
         raise ValueError(f"mask of shape {array.shape} does not match {length} time steps")
     return array
-
-
-def _task_name(task) -> str | None:
-    if task is None:
-        return None
-    return task if isinstance(task, str) else getattr(task, "name", None)
-
-
-def _channel_names(task, width: int, which: int) -> list[str] | None:
-    names = TASK_CHANNELS.get(_task_name(task) or "")
-    if names is None or len(names[which]) != width:
-        return None
-    return names[which]
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + exp(-x)), without overflow warnings
 
 
 def _heatmap(ax, image: np.ndarray, *, vmin=0.0, vmax=1.0, cmap=GREY, ylabels=None,
@@ -489,7 +329,7 @@ def plot_encoding(batch, index: int = 0, *, task=None, title: str | None = None,
     x, y = _example(x_all, index), _example(y_all, index)
     length = x.shape[0]
     mask = _mask_example(mask_all, index, length)
-    in_names, out_names = _channel_names(task, x.shape[1], 0), _channel_names(task, y.shape[1], 1)
+    in_names, out_names = channel_names(task, x.shape[1], 0), channel_names(task, y.shape[1], 1)
     if figsize is None:
         figsize = (min(13.0, 2.5 + 0.22 * length), 1.4 + 0.19 * (x.shape[1] + y.shape[1] + 1))
     fig, axes = plt.subplots(3, 1, figsize=figsize, sharex=True,
@@ -514,7 +354,7 @@ def plot_encoding(batch, index: int = 0, *, task=None, title: str | None = None,
     _time_ticks(axes[2], length)
     for ax in axes:
         ax.tick_params(axis="x", labelbottom=ax is axes[2])
-    name = _task_name(task)
+    name = task_name(task)
     fig.suptitle(title if title is not None else (f"{name}: " if name else "") + f"one example, T = {length} steps",
                  x=0.01, ha="left", fontsize=12)
     return fig
@@ -590,7 +430,7 @@ def plot_learning_curves(task: str, archs: Sequence[str] = ("ntm-lstm", "ntm-ff"
         ax.plot(xs, ys, markersize=4.5, markevery=every, linewidth=1.6, **style)
         optimal += [r["eval_optimal_cost_bits"] for r in rows if r.get("eval_optimal_cost_bits") is not None]
     if show_optimal and optimal and metric == "eval_cost_bits":
-        ax.axhline(float(np.mean(optimal)), color=BOOK_COLORS["optimal"], linestyle="--", linewidth=1.4,
+        ax.axhline(float(np.mean(optimal)), color=COLORS["optimal"], linestyle="--", linewidth=1.4,
                    label="optimal estimator (eq. 10)")
     for label in missing:
         ax.plot([], [], linestyle="none", label=f"{label}: not trained yet")
@@ -678,7 +518,7 @@ def plot_outputs(targets, outputs_by_model: dict, *, mask=None, index: int = 0, 
             o = _example(outputs[c], index)
             if o.shape != y.shape:
                 raise ValueError(f"model {name!r}, case {c}: outputs {o.shape} do not match targets {y.shape}")
-            outs[name] = (_sigmoid(o) if logits else o)[keep]
+            outs[name] = (sigmoid(o) if logits else o)[keep]
         prepared.append((y[keep], outs))
 
     # Pack the cases into blocks of at most max_steps_per_row steps.
@@ -697,7 +537,7 @@ def plot_outputs(targets, outputs_by_model: dict, *, mask=None, index: int = 0, 
     fig = plt.figure(figsize=(panel_width, n_rows * row_height * len(blocks) + 0.6 * len(blocks) + 0.4),
                      layout="constrained")
     subfigs = np.atleast_1d(fig.subfigures(len(blocks), 1)) if len(blocks) > 1 else [fig]
-    names = _channel_names(task, width_channels, 1)
+    names = channel_names(task, width_channels, 1)
     for subfig, block in zip(subfigs, blocks):
         steps = [prepared[c][0].shape[0] for c in block]
         total = max(sum(steps), 1)
@@ -749,34 +589,6 @@ def plot_outputs(targets, outputs_by_model: dict, *, mask=None, index: int = 0, 
 # Memory use (Figs 6, 9, 12, 15, 17)
 
 
-def used_locations(weightings, *, threshold: float = 0.05, pad: int = 1) -> np.ndarray:
-    """The memory locations a figure needs to show, in order.
-
-    ``weightings`` is ``(T, N)`` or ``(T, H, N)`` (any number of heads, read
-    and write together). A location counts as used when some head puts at
-    least ``threshold`` of its weight on it at some step. Memory is circular
-    (eq. 8 shifts modulo N), so the result is the shortest circular run of
-    locations that covers every used one, widened by ``pad`` on both sides:
-    a head that walks from location 120 past 127 to 5 gives 119, ..., 127,
-    0, ..., 6. All N locations when the run would cover most of them anyway.
-    """
-    w = _to_numpy(weightings)
-    n = w.shape[-1]
-    peak = w.reshape(-1, n).max(axis=0)
-    used = np.nonzero(peak >= threshold)[0]
-    if len(used) == 0:
-        used = np.array([int(np.argmax(peak))])
-    # The largest circular gap between consecutive used locations is left out.
-    gaps = np.diff(np.concatenate([used, [used[0] + n]]))
-    k = int(np.argmax(gaps))
-    start = int(used[(k + 1) % len(used)])
-    length = n - int(gaps[k]) + 1
-    start, length = start - pad, length + 2 * pad
-    if length >= 0.85 * n:
-        return np.arange(n)
-    return (start + np.arange(length)) % n
-
-
 def _select_heads(heads, count: int, kind: str) -> list[int]:
     if heads is None:
         return list(range(count))
@@ -785,13 +597,6 @@ def _select_heads(heads, count: int, kind: str) -> list[int]:
         if not 0 <= h < count:
             raise ValueError(f"{kind} head {h} does not exist: the model has {count} {kind} head(s)")
     return heads
-
-
-def _location_ticks(ax, locations: np.ndarray) -> None:
-    n = len(locations)
-    step = max(1, int(np.ceil(n / 8)))
-    ax.set_yticks(range(0, n, step))
-    ax.set_yticklabels([str(locations[i]) for i in range(0, n, step)], fontsize=8)
 
 
 def plot_memory_use(trace, x, index: int = 0, *, read_heads=None, write_heads=None, locations="auto",
@@ -832,8 +637,8 @@ def plot_memory_use(trace, x, index: int = 0, *, read_heads=None, write_heads=No
     """
     reads = _select_heads(read_heads, trace.read_weightings.shape[2], "read")
     writes = _select_heads(write_heads, trace.write_weightings.shape[2], "write")
-    read_w = _to_numpy(trace.read_weightings[index])  # (T, R, N)
-    write_w = _to_numpy(trace.write_weightings[index])  # (T, W, N)
+    read_w = to_numpy(trace.read_weightings[index])  # (T, R, N)
+    write_w = to_numpy(trace.write_weightings[index])  # (T, W, N)
     n = read_w.shape[-1]
     if isinstance(locations, str):
         if locations != "auto":
@@ -845,11 +650,11 @@ def plot_memory_use(trace, x, index: int = 0, *, read_heads=None, write_heads=No
     else:
         locs = np.asarray(locations, dtype=int)
     inputs = _example(x, index)
-    outputs = _sigmoid(_example(trace.logits, index))
+    outputs = sigmoid(_example(trace.logits, index))
     length = inputs.shape[0]
     m = _mask_example(mask, index, length) if mask is not None else None
-    adds = _to_numpy(trace.add_vectors[index])  # (T, W, M)
-    read_vectors = _to_numpy(trace.read_vectors[index])  # (T, R, M)
+    adds = to_numpy(trace.add_vectors[index])  # (T, W, M)
+    read_vectors = to_numpy(trace.read_vectors[index])  # (T, R, M)
     vector_max = max(float(np.abs(adds[:, writes]).max(initial=0)), float(np.abs(read_vectors[:, reads]).max(initial=0)),
                      1e-6)
 
@@ -867,7 +672,7 @@ def plot_memory_use(trace, x, index: int = 0, *, read_heads=None, write_heads=No
         figsize = (min(14.0, 5.0 + 0.12 * length), sum(heights) + 0.9)
     fig, axes = plt.subplots(n_rows, 2, figsize=figsize, sharex=True, squeeze=False,
                              gridspec_kw={"height_ratios": heights})
-    in_names, out_names = _channel_names(task, inputs.shape[1], 0), _channel_names(task, outputs.shape[1], 1)
+    in_names, out_names = channel_names(task, inputs.shape[1], 0), channel_names(task, outputs.shape[1], 1)
     _heatmap(axes[0, 0], inputs.T, vmin=0, vmax=1, title="inputs", ylabel="channel")
     _heatmap(axes[0, 1], outputs.T, vmin=0, vmax=1, title="outputs", ylabel="channel")
     for ax, names in ((axes[0, 0], in_names), (axes[0, 1], out_names)):
@@ -885,7 +690,7 @@ def plot_memory_use(trace, x, index: int = 0, *, read_heads=None, write_heads=No
             ax = axes[2 + 2 * k, column]
             _heatmap(ax, weights[:, h][:, locs].T, vmin=0, vmax=1, title=f"{kind} weightings{suffix}",
                      ylabel="location")
-            _location_ticks(ax, locs)
+            location_ticks(ax, locs)
         for k in range(len(heads), (n_rows - 1) // 2):
             axes[1 + 2 * k, column].set_visible(False)
             axes[2 + 2 * k, column].set_visible(False)
@@ -893,7 +698,7 @@ def plot_memory_use(trace, x, index: int = 0, *, read_heads=None, write_heads=No
         first = int(np.nonzero(m > 0)[0][0])
         for ax in axes.ravel():
             if ax.get_visible():
-                ax.axvline(first - 0.5, color=BOOK_COLORS["write"], linestyle="--", linewidth=1.0)
+                ax.axvline(first - 0.5, color=COLORS["write"], linestyle="--", linewidth=1.0)
     for column in range(2):
         visible = [ax for ax in axes[:, column] if ax.get_visible()]
         visible[-1].set_xlabel("time step $t$")

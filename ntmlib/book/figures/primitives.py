@@ -7,15 +7,11 @@ same wherever it appears.
 from __future__ import annotations
 
 import numpy as np
-import torch
 
-from .. import COLORS
+from ...analysis import to_numpy
+from ..style import COLORS
 
 __all__ = ["memory_heatmap", "weighting_bars"]
-
-
-def _array(x) -> np.ndarray:
-    return x.detach().cpu().numpy().astype(float) if isinstance(x, torch.Tensor) else np.asarray(x, dtype=float)
 
 
 def weighting_bars(ax, weighting, *, color=COLORS["content"], horizontal: bool = False, label=None,
@@ -25,7 +21,7 @@ def weighting_bars(ax, weighting, *, color=COLORS["content"], horizontal: bool =
     ``horizontal=True`` puts location i on the y axis (top to bottom), to sit beside a
     memory heatmap whose rows are the locations.
     """
-    w = _array(weighting)
+    w = to_numpy(weighting)
     n = len(w)
     locations = np.arange(n)
     if horizontal:
@@ -50,7 +46,7 @@ def weighting_bars(ax, weighting, *, color=COLORS["content"], horizontal: bool =
 def memory_heatmap(ax, matrix, *, vmax: float | None = None, title: str | None = None, cmap: str = "RdBu_r",
                    colorbar: bool = False):
     """Draw an N x M memory (locations as rows) with a diverging colour scale centred on 0."""
-    m = _array(matrix)
+    m = to_numpy(matrix)
     if vmax is None:
         vmax = float(np.abs(m).max()) or 1.0
     image = ax.imshow(m, cmap=cmap, vmin=-vmax, vmax=vmax, aspect="auto")

@@ -27,7 +27,8 @@ from typing import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .plots import ARCH_LABELS, BOOK_COLORS
+from ...analysis import sigmoid, to_numpy, used_locations
+from ..style import ARCH_LABELS, COLORS
 
 __all__ = [
     # associative recall
@@ -43,16 +44,6 @@ __all__ = [
 ]
 
 CONTEXT_BITS = 5
-
-
-def _numpy(value) -> np.ndarray:
-    if hasattr(value, "detach"):
-        value = value.detach().to("cpu").float().numpy()
-    return np.asarray(value, dtype=float)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 # --------------------------------------------------------------------------------------
@@ -78,9 +69,9 @@ def recall_read_sources(trace, x, *, read_head: int = 0, write_head: int = 0, it
     the second query delimiter): a controller can read a vector one step before it
     outputs it and carry it in its own state.
     """
-    xs = _numpy(x)
-    read_w = _numpy(trace.read_weightings)[:, :, read_head]
-    write_w = _numpy(trace.write_weightings)[:, :, write_head]
+    xs = to_numpy(x)
+    read_w = to_numpy(trace.read_weightings)[:, :, read_head]
+    write_w = to_numpy(trace.write_weightings)[:, :, write_head]
     B, T, _ = xs.shape
     block = item_length + 1
     K = (T - 2 * item_length - 2) // block
@@ -119,7 +110,7 @@ def ngram_contexts(bits) -> np.ndarray:
     The same numbering as :func:`ntmlib.tasks.optimal_estimator` uses, so
     ``context_string(c)`` reads the five bits in the order they arrived.
     """
-    b = _numpy(bits).astype(int).ravel()
+    b = to_numpy(bits).astype(int).ravel()
     contexts = np.full(len(b), -1, dtype=int)
     for t in range(CONTEXT_BITS, len(b)):
         value = 0
@@ -181,11 +172,11 @@ def plot_ngram_predictions(bits, predictions: dict, *, costs: dict | None = None
     written beside each row; ``colors``: ``{name: colour}`` of the lines. A lower panel
     draws each later predictor's difference from the first (the optimal one) as lines.
     """
-    b = _numpy(bits).ravel()
+    b = to_numpy(bits).ravel()
     steps = steps or slice(0, len(b))
     b = b[steps]
     names = list(predictions)
-    rows = [b] + [_numpy(predictions[n]).ravel()[steps] for n in names]
+    rows = [b] + [to_numpy(predictions[n]).ravel()[steps] for n in names]
     fig, axes = plt.subplots(2, 1, figsize=figsize, sharex=True, gridspec_kw={"height_ratios": [len(rows), 2.2]})
     ax = axes[0]
     ax.imshow(np.stack(rows), cmap="gray", vmin=0, vmax=1, aspect="auto", interpolation="nearest",
@@ -220,7 +211,7 @@ def context_locations(weightings, contexts, *, head: int = 0, delay: int = 0) ->
     :func:`ngram_contexts` (steps with -1 are skipped). ``delay=0`` for the read that
     predicts b[t], ``delay=1`` for the write one step later, when b[t] has been seen.
     """
-    w = _numpy(weightings)
+    w = to_numpy(weightings)
     c = np.asarray(contexts, dtype=int)
     if w.ndim == 4:
         w = w[:, :, head]
@@ -312,8 +303,8 @@ def write_location_fit(priorities, write_weightings, n: int | None = None) -> di
     "r", "predicted", "peak"}`` (``r``: Pearson correlation; ``peak``: the weight at
     each argmax, how sharp the write was).
     """
-    p = _numpy(priorities).ravel()
-    w = _numpy(write_weightings)
+    p = to_numpy(priorities).ravel()
+    w = to_numpy(write_weightings)
     n = n or w.shape[-1]
     raw = w.argmax(axis=-1)
     locations = unwrap_locations(raw, n)
@@ -330,8 +321,8 @@ def write_location_fit(priorities, write_weightings, n: int | None = None) -> di
 def priority_head_fits(trace, x, *, num_inputs: int = 20) -> np.ndarray:
     """``r[b, h]``: the correlation of write location and priority (:func:`write_location_fit`)
     for every sequence b of a priority-sort batch and every write head h."""
-    xs = _numpy(x)
-    w = _numpy(trace.write_weightings)
+    xs = to_numpy(x)
+    w = to_numpy(trace.write_weightings)
     return np.array([[write_location_fit(xs[b, :num_inputs, 8], w[b, :num_inputs, h])["r"]
                       for h in range(w.shape[2])] for b in range(w.shape[0])])
 
@@ -341,7 +332,7 @@ def priority_read_order(trace, *, num_inputs: int = 20) -> np.ndarray:
     focused on (argmax, unwrapped around the circular memory) for every sequence b of a
     priority-sort batch. Near +1 or -1: the head sweeps through memory in one direction
     while the sorted vectors come out, the second half of the paper's Fig. 17."""
-    read = _numpy(trace.read_weightings)
+    read = to_numpy(trace.read_weightings)
     B, T, R, N = read.shape
     steps = np.arange(T - num_inputs - 1)
     r = np.zeros((B, R))
@@ -363,9 +354,9 @@ def priority_read_matches(trace, x, *, num_inputs: int = 20, lead: int = 0) -> n
     controller that takes in the previous read vectors (§3.4) outputs what it read then."""
     if isinstance(lead, bool) or not isinstance(lead, int) or not 0 <= lead <= num_inputs + 1:
         raise ValueError(f"lead must be an integer from 0 to num_inputs + 1 = {num_inputs + 1}, got {lead!r}")
-    xs = _numpy(x)
-    write_peak = _numpy(trace.write_weightings).argmax(axis=-1)  # (B, T, W)
-    read_peak = _numpy(trace.read_weightings).argmax(axis=-1)  # (B, T, R)
+    xs = to_numpy(x)
+    write_peak = to_numpy(trace.write_weightings).argmax(axis=-1)  # (B, T, W)
+    read_peak = to_numpy(trace.read_weightings).argmax(axis=-1)  # (B, T, R)
     B, T, R = read_peak.shape
     W = write_peak.shape[2]
     outputs = T - num_inputs - 1
@@ -387,7 +378,7 @@ def plot_priority_example(x, y, logits, *, index: int = 0, num_inputs: int = 20,
     (bars), the input vectors, the targets (the top vectors in descending priority) and
     the outputs (sigmoid of the logits; red dots mark wrong bits). Each target column is
     labelled with the input step it comes from."""
-    xs, ys, out = _numpy(x), _numpy(y), _sigmoid(_numpy(logits))
+    xs, ys, out = to_numpy(x), to_numpy(y), sigmoid(to_numpy(logits))
     if xs.ndim == 3:
         xs, ys, out = xs[index], ys[index], out[index]
     priorities = xs[:num_inputs, 8]
@@ -397,7 +388,7 @@ def plot_priority_example(x, y, logits, *, index: int = 0, num_inputs: int = 20,
     fig, axes = plt.subplots(2, 2, figsize=figsize, gridspec_kw={"height_ratios": [1.2, 1.0],
                                                                  "width_ratios": [num_inputs, len(targets)]})
     ax = axes[0, 0]
-    ax.bar(range(num_inputs), priorities, color=[BOOK_COLORS["write"] if k in order else "#bbbbbb"
+    ax.bar(range(num_inputs), priorities, color=[COLORS["write"] if k in order else "#bbbbbb"
                                                  for k in range(num_inputs)])
     ax.set_xlim(-0.5, num_inputs - 0.5)
     ax.set_ylim(-1.05, 1.05)
@@ -440,11 +431,10 @@ def plot_priority_memory(fit: dict, write_weightings, read_weightings, *, locati
     steps, ``read_weightings`` ``(S, N)`` of the output steps (one head each);
     ``locations``: the locations to draw (default: the written and read ones).
     """
-    w = _numpy(write_weightings)
-    r = _numpy(read_weightings)
+    w = to_numpy(write_weightings)
+    r = to_numpy(read_weightings)
     n = w.shape[-1]
     if locations is None:
-        from .plots import used_locations
 
         # The strongly weighted locations, and every location the figure marks: observed
         # and fitted write locations, the read focus.
@@ -456,7 +446,7 @@ def plot_priority_memory(fit: dict, write_weightings, read_weightings, *, locati
     fig, axes = plt.subplots(1, 3, figsize=figsize, gridspec_kw={"width_ratios": [1.1, 1, 1]})
     ax = axes[0]
     p = fit["priorities"]
-    ax.scatter(p, fit["locations"], color=BOOK_COLORS["write"], s=28, zorder=3, label="observed (argmax)")
+    ax.scatter(p, fit["locations"], color=COLORS["write"], s=28, zorder=3, label="observed (argmax)")
     grid = np.linspace(-1, 1, 50)
     ax.plot(grid, fit["slope"] * grid + fit["intercept"], color="#333333", linewidth=1.3,
             label=f"fit: {fit['slope']:.1f} x priority + {fit['intercept']:.1f}")
@@ -482,7 +472,7 @@ def plot_priority_memory(fit: dict, write_weightings, read_weightings, *, locati
     observed = [position.get(int(v)) for v in fit["raw_locations"]]
     ks = [k for k, row in enumerate(observed) if row is not None]
     axes[1].plot(ks, [observed[k] for k in ks], linestyle="none", marker=".", markersize=6,
-                 color=BOOK_COLORS["write"], label="observed (argmax)")
+                 color=COLORS["write"], label="observed (argmax)")
     predicted = [position.get(int(round(v)) % n) for v in fit["predicted"]]
     ks = [k for k, row in enumerate(predicted) if row is not None]
     axes[1].plot(ks, [predicted[k] for k in ks], linestyle="none", marker="o", markersize=6,
@@ -537,7 +527,7 @@ def plot_memory_init(document: dict, *, figsize=(12.0, 3.8)) -> plt.Figure:
             rows = [r for r in runs if r.get("scheme") == scheme and "error" not in r]
             done = [r[key] for r in rows if r.get("converged") and r.get(key) is not None]
             jitter = rng.uniform(-0.12, 0.12, len(done))
-            ax.scatter(k + jitter, done, color=BOOK_COLORS["ntm-lstm"], s=30, zorder=3)
+            ax.scatter(k + jitter, done, color=COLORS["ntm-lstm"], s=30, zorder=3)
             if done:
                 ax.hlines(np.median(done), k - 0.3, k + 0.3, color="#333333", linewidth=2, zorder=4)
             if cap is not None:

@@ -6,8 +6,8 @@ import numpy as np
 import torch
 
 from ... import addressing
-from .. import COLORS
 from ..figures.primitives import memory_heatmap, weighting_bars
+from ..style import COLORS
 from .base import DTYPE, Explorer, as_list, check_number, check_tensor, make_slider, to_tensor
 
 __all__ = ["ContentExplorer"]

@@ -8,8 +8,9 @@ import numpy as np
 import torch
 
 from ... import addressing
-from .. import COLORS
+from ...analysis import to_numpy
 from ..figures.primitives import weighting_bars
+from ..style import COLORS
 from .base import DTYPE, Explorer, as_list, check_number, check_tensor, make_slider, to_tensor
 
 __all__ = ["AddressingExplorer", "ScalarShiftExplorer", "normalise_shift", "shift_names"]
@@ -214,7 +215,7 @@ class ScalarShiftExplorer(Explorer):
 
     def _draw(self, axes, stages, values) -> None:
         offsets = list(addressing.shift_offsets(self.max_shift))
-        axes[0].bar(offsets, stages["shift"].numpy().astype(float), color=COLORS["shifted"], width=0.8)
+        axes[0].bar(offsets, to_numpy(stages["shift"]), color=COLORS["shifted"], width=0.8)
         axes[0].set_ylim(0, 1.04)
         axes[0].set_xticks(offsets)
         axes[0].set_xlabel("shift")

@@ -44,7 +44,8 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 
-from ..figures.plots import _channel_names, _sigmoid, used_locations
+from ...analysis import sigmoid, to_numpy, used_locations
+from ..style import channel_names
 from .base import Explorer, check_number, pack
 from .replay_figure import draw_replay, replay_axes
 
@@ -54,10 +55,6 @@ __all__ = ["ReplayExplorer"]
 _HEAD_SERIES = {"write_w": ("write_weightings", "write"), "read_w": ("read_weightings", "read"),
                 "erase": ("erase_vectors", "write"), "add": ("add_vectors", "write"),
                 "read": ("read_vectors", "read")}
-
-
-def _numpy(t: torch.Tensor) -> np.ndarray:
-    return t.detach().to("cpu").float().numpy().astype(float)
 
 
 def _cpu_trace(trace):
@@ -92,7 +89,7 @@ class ReplayExplorer(Explorer):
     read_head, write_head:
         Which heads to show (models with several heads).
     locations:
-        ``"auto"`` (the locations the two heads use, :func:`ntmlib.book.figures.plots.used_locations`
+        ``"auto"`` (the locations the two heads use, :func:`ntmlib.analysis.used_locations`
         with ``threshold``), ``None`` (all N) or a sequence of location indices.
     start:
         The first step shown; by default the last step before the targets begin
@@ -149,14 +146,14 @@ class ReplayExplorer(Explorer):
     def _take_series(self, x, y, mask) -> None:
         """The example's inputs, targets, mask and the trace's series for the chosen heads."""
         i = self.index
-        self.inputs = _numpy(x[i])
-        self.targets = None if y is None else _numpy(torch.as_tensor(y)[i])
-        self.mask = None if mask is None else _numpy(torch.as_tensor(mask)[i])
+        self.inputs = to_numpy(x[i])
+        self.targets = None if y is None else to_numpy(torch.as_tensor(y)[i])
+        self.mask = None if mask is None else to_numpy(torch.as_tensor(mask)[i])
         heads = {"read": self.read_head, "write": self.write_head}
-        self.series = {key: _numpy(getattr(self.trace, field)[i, :, heads[head]])  # (T, N) or (T, M)
+        self.series = {key: to_numpy(getattr(self.trace, field)[i, :, heads[head]])  # (T, N) or (T, M)
                        for key, (field, head) in _HEAD_SERIES.items()}
-        self.series["memory"] = _numpy(self.trace.memory[i])  # (T, N, M)
-        self.series["output"] = _sigmoid(_numpy(self.trace.logits[i]))
+        self.series["memory"] = to_numpy(self.trace.memory[i])  # (T, N, M)
+        self.series["output"] = sigmoid(to_numpy(self.trace.logits[i]))
 
     def _pick_locations(self, locations, threshold: float) -> np.ndarray:
         if isinstance(locations, str):
@@ -216,7 +213,7 @@ class ReplayExplorer(Explorer):
     @property
     def input_names(self) -> list[str] | None:
         """The task's names of the input channels (None when unknown)."""
-        return _channel_names(self.task, self.inputs.shape[1], 0)
+        return channel_names(self.task, self.inputs.shape[1], 0)
 
     def phase(self, t: int) -> str:
         """A short description of step ``t`` for the figure's title."""

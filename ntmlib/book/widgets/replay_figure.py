@@ -6,7 +6,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ..figures.plots import BOOK_COLORS, _location_ticks
+from ..style import COLORS, location_ticks
 
 __all__ = ["draw_replay", "replay_axes"]
 
@@ -67,14 +67,14 @@ def _draw_history(replay, axes: dict, t: int) -> None:
                   interpolation="nearest", extent=(*extent_time, len(locs) - 0.5, -0.5))
         ax.set_title(title, loc="left", fontsize=10)
         ax.set_ylabel("location", fontsize=9)
-        _location_ticks(ax, locs)
+        location_ticks(ax, locs)
     for ax in (ax_in, axes["write_weightings"], axes["read_weightings"]):
         ax.grid(False)
         ax.set_xlabel("step", fontsize=9)
         ax.tick_params(labelsize=8)
         ax.axvline(t, color="#e41a1c", linewidth=1.6, alpha=0.85)
         if replay.first_target is not None:
-            ax.axvline(replay.first_target - 0.5, color=BOOK_COLORS["write"], linestyle="--", linewidth=0.9)
+            ax.axvline(replay.first_target - 0.5, color=COLORS["write"], linestyle="--", linewidth=0.9)
 
 
 def _draw_memory(replay, axes: dict, data: dict) -> None:
@@ -89,15 +89,15 @@ def _draw_memory(replay, axes: dict, data: dict) -> None:
     ax.set_ylabel("location", fontsize=9)
     ax.grid(False)
     ax.tick_params(labelsize=8)
-    _location_ticks(ax, locs)
+    location_ticks(ax, locs)
     axes["figure"].colorbar(image, ax=ax, shrink=0.8, pad=0.01).ax.tick_params(labelsize=7)
     ax.set_xticks(range(0, width, max(1, width // 5)))
     # Where the heads are focused: an outline around the row of largest weight (over all
     # N locations, as the title says); none for a blurry weighting, nor off the rows shown.
-    for weighting, style in ((data["write_weighting"], dict(linewidth=2.2, edgecolor=BOOK_COLORS["write"],
+    for weighting, style in ((data["write_weighting"], dict(linewidth=2.2, edgecolor=COLORS["write"],
                                                              label="write focus")),
                              (data["read_weighting"], dict(linewidth=1.8, linestyle=(0, (3, 2)),
-                                                            edgecolor=BOOK_COLORS["read"], label="read focus"))):
+                                                            edgecolor=COLORS["read"], label="read focus"))):
         at = int(np.argmax(weighting))
         rows = np.nonzero(locs == at)[0]
         outline = ax.add_patch(Rectangle((-0.5, (rows[0] if len(rows) else 0) - 0.5), width, 1, fill=False, **style))
@@ -109,8 +109,8 @@ def _draw_bars(replay, axes: dict, data: dict) -> None:
     """The two weightings w_t over the rows shown, beside the memory."""
     ax, locs = axes["bars"], replay.locations
     rows = np.arange(len(locs))
-    ax.barh(rows - 0.2, data["write_weighting"][locs], height=0.4, color=BOOK_COLORS["write"], label="write")
-    ax.barh(rows + 0.2, data["read_weighting"][locs], height=0.4, color=BOOK_COLORS["read"], label="read")
+    ax.barh(rows - 0.2, data["write_weighting"][locs], height=0.4, color=COLORS["write"], label="write")
+    ax.barh(rows + 0.2, data["read_weighting"][locs], height=0.4, color=COLORS["read"], label="read")
     ax.set_xlim(0, 1.02 * replay.bar_max)
     ax.set_title("$w_t$", loc="left", fontsize=10)
     ax.tick_params(labelleft=False, labelsize=8)

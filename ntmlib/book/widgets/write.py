@@ -4,8 +4,8 @@ from __future__ import annotations
 import torch
 
 from ... import addressing, memory as memory_ops
-from .. import COLORS
 from ..figures.primitives import memory_heatmap, weighting_bars
+from ..style import COLORS
 from .base import DTYPE, Explorer, as_list, check_number, check_tensor, make_slider
 
 __all__ = ["WriteExplorer"]
