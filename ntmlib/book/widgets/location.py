@@ -21,6 +21,30 @@ def _scalar(x: float) -> torch.Tensor:
     return torch.tensor([[float(x)]], dtype=DTYPE)
 
 
+def _is_index(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _check_previous(previous, n: int) -> torch.Tensor:
+    """w_{t-1} ``(N,)`` from a weighting or a location (a one-hot there), or a one-line error."""
+    if _is_index(previous):
+        onehot = torch.zeros(n, dtype=DTYPE)
+        onehot[check_number("previous", previous, 0, n - 1, integer=True)] = 1.0
+        return onehot
+    previous = check_tensor("previous", previous, f"(N,) = ({n},) or a location", 1)
+    if previous.shape[0] != n or (previous < 0).any():
+        raise ValueError(f"previous must be a weighting (N,) = ({n},) >= 0 or a location in [0, {n - 1}]")
+    return previous
+
+
+def _check_key(key, m: int) -> torch.Tensor:
+    """A fixed key ``(M,)``, or a one-line error."""
+    key = check_tensor("key", key, f"(M,) = ({m},) or a row index", 1)
+    if key.shape[0] != m:
+        raise ValueError(f"key must be (M,) = ({m},) or a row index, got shape {tuple(key.shape)}")
+    return key
+
+
 def shift_names(max_shift: int) -> list[str]:
     """Slider names of the shift masses: ``s(-1)``, ``s(0)``, ``s(+1)`` for max_shift 1."""
     return [("s(0)" if o == 0 else f"s({o:+d})") for o in addressing.shift_offsets(max_shift)]
@@ -75,24 +99,11 @@ class AddressingExplorer(Explorer):
         self.shift_names = shift_names(max_shift)
         if len(shift) != len(self.shift_names):
             raise ValueError(f"shift needs {len(self.shift_names)} masses for max_shift={max_shift}, got {len(shift)}")
-        if previous is None:
-            previous = n // 2
-        if isinstance(previous, (int, np.integer)) and not isinstance(previous, bool):
-            onehot = torch.zeros(n, dtype=DTYPE)
-            onehot[check_number("previous", previous, 0, n - 1, integer=True)] = 1.0
-            previous = onehot
-        self.initial_previous = check_tensor("previous", previous, f"(N,) = ({n},) or a location", 1)
-        if self.initial_previous.shape[0] != n or (self.initial_previous < 0).any():
-            raise ValueError(f"previous must be a weighting (N,) = ({n},) >= 0 or a location in [0, {n - 1}]")
+        self.initial_previous = _check_previous(n // 2 if previous is None else previous, n)
         self._previous = self.initial_previous.clone()
-        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-            key = check_number("key", key, 0, n - 1, integer=True)
-            self.fixed_key = None
-        else:
-            self.fixed_key = check_tensor("key", key, f"(M,) = ({m},) or a row index", 1)
-            if self.fixed_key.shape[0] != m:
-                raise ValueError(f"key must be (M,) = ({m},) or a row index, got shape {tuple(self.fixed_key.shape)}")
+        self.fixed_key = None if _is_index(key) else _check_key(key, m)
         if self.fixed_key is None:
+            key = check_number("key", key, 0, n - 1, integer=True)
             self.sliders["key row"] = make_slider("key = row", key, 0, n - 1, 1, integer=True)
         self.sliders["beta"] = make_slider("β key strength", beta, 0.0, beta_max, 0.5, ".1f")
         self.sliders["g"] = make_slider("g gate", gate, 0.0, 1.0, 0.05)
