@@ -2,7 +2,7 @@
 
 Shared by tests/book/test_browser_explorers.py (equality with ntmlib) and
 tools/bench_explorers.py (redraw latency). The page's explorers are the anywidget views
-of ntmlib/book/widgets/static/explorers.js: each rendered one is an element ``.ntm-explorer`` whose
+of ntmlib/book/widgets/static/*.js: each rendered one is an element ``.ntm-explorer`` whose
 ``el.ntm`` holds what it last drew (``values``, ``stages``, ``draws``, ``drawnAt``).
 Their sliders are ipywidgets sliders, found by their label (the slider's description).
 """

@@ -1,7 +1,7 @@
 """Interactive explorers for chapters 2-5 and 7-11: sliders that drive the real equations.
 
 Every explorer is an ipywidget (an ``anywidget``, :mod:`ntmlib.book.widgets.base`): its
-``ipywidgets`` sliders and a view whose front end, ``static/explorers.js``, recomputes
+``ipywidgets`` sliders and a view whose front end, ``static/*.js``, recomputes
 the equations in the reader's page and draws them on canvases, so the explorers stay
 live in the static HTML book too. The JavaScript mirrors :mod:`ntmlib.memory` and
 :mod:`ntmlib.addressing`; the browser tests pin the two equal.

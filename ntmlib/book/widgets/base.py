@@ -3,7 +3,7 @@
 
 An explorer is a set of ``ipywidgets`` sliders (``explorer.sliders[name]``), a
 :meth:`Explorer.compute` that runs :mod:`ntmlib` on slider values, and a view
-(:class:`ExplorerView`, an ``anywidget``) whose front end, ``static/explorers.js``,
+(:class:`ExplorerView`, an ``anywidget``) whose front end, ``static/*.js``,
 redoes that computation in the reader's page and draws it on canvases. A slider move
 runs no Python, so the explorers stay live in the static HTML book as well as in
 JupyterLab, Notebook 7, VS Code and Colab.
@@ -81,8 +81,13 @@ def _static(name: str) -> str:
     return (resources.files("ntmlib.book.widgets") / "static" / name).read_text(encoding="utf-8")
 
 
+#: The parts of the page's ES module, in order: each uses only those before it.
+ESM_PARTS = ("equations.js", "canvas.js", "mechanisms.js", "replay.js", "explorers.js")
+
+
 class ExplorerView(anywidget.AnyWidget):
-    """The part of an explorer that computes and draws in the page (``static/explorers.js``).
+    """The part of an explorer that computes and draws in the page (``static/*.js``, one
+    ES module: :data:`ESM_PARTS` joined).
 
     ``kind`` picks the explorer; ``data`` holds what it draws from (memory, key, trace);
     ``sliders`` and ``extras`` reference the ipywidgets it listens to (the values it
@@ -90,7 +95,7 @@ class ExplorerView(anywidget.AnyWidget):
     changes it).
     """
 
-    _esm = _static("explorers.js")
+    _esm = "\n".join(_static(name) for name in ESM_PARTS)
     _css = _static("explorers.css")
     kind = traitlets.Unicode().tag(sync=True)
     data = traitlets.Dict().tag(sync=True)

@@ -13,7 +13,7 @@ and shows, for the step ``t`` chosen on a slider (or played by the ▶ button):
   and the read vector ``r_t`` (eq. 2), and the output at ``t`` beside its target.
 
 It is an :class:`ntmlib.book.widgets.Explorer` with one slider, ``t``: the page draws
-it (``static/explorers.js``) from the whole trace, which travels in the widget's state
+it (``static/replay.js``) from the whole trace, which travels in the widget's state
 as float32 buffers, so the slider and the ▶ play button work without a kernel, in the
 static book too.
 
