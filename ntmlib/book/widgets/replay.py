@@ -76,7 +76,7 @@ class ReplayExplorer(Explorer):
     read_head, write_head:
         Which heads to show (models with several heads).
     locations:
-        ``"auto"`` (the locations the two heads use, :func:`ntmlib.book.figures.plots.used_locations`
+        ``"auto"`` (the locations the two heads use, :func:`ntmlib.analysis.used_locations`
         with ``threshold``), ``None`` (all N) or a sequence of location indices.
     start:
         The first step shown; by default the last step before the targets begin
