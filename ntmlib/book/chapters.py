@@ -47,13 +47,14 @@ class ChapterModels:
 
 
 def load_or_train(task: str, archs: Sequence[str] = ARCHITECTURES, retrain: bool | Collection[str] = False,
-                  seconds: float = 120, *, seed: int | None = None) -> ChapterModels:
+                  seconds: float = 120, **settings) -> ChapterModels:
     """The chapter's model of every architecture in ``archs``: the zoo's, or, for those that
     ``retrain`` names (``True``: all of them), one trained here with the zoo's recipe
     (:mod:`ntmlib.training.recipes`) for at most ``seconds`` each, on a GPU when PyTorch sees
-    one: far less than the zoo's budget, so expect weaker models; ``seed`` replaces the
-    recipe's. A model not in the zoo yet is left out, with the command that trains it.
-    Prints one line per model."""
+    one: far less than the zoo's budget, so expect weaker models. ``settings`` replace
+    :class:`~ntmlib.training.TrainConfig` fields of the recipe (``seed=2``,
+    ``task_kwargs={"max_repeats": 20}``). A model not in the zoo yet is left out, with
+    the command that trains it. Prints one line per model."""
     retrained = set(archs if retrain is True else retrain or ())
     unknown = retrained - set(archs)
     if unknown:
@@ -61,7 +62,7 @@ def load_or_train(task: str, archs: Sequence[str] = ARCHITECTURES, retrain: bool
     loaded = ChapterModels(task)
     for arch in archs:
         if arch in retrained:
-            _train_here(loaded, arch, seconds, seed)
+            _train_here(loaded, arch, seconds, settings)
         elif (task, arch) in zoo.available():
             loaded.models[arch] = zoo.load(task, arch)
             loaded.trained[arch] = zoo.info(task, arch)
@@ -72,10 +73,9 @@ def load_or_train(task: str, archs: Sequence[str] = ARCHITECTURES, retrain: bool
     return loaded
 
 
-def _train_here(loaded: ChapterModels, arch: str, seconds: float, seed: int | None) -> None:
-    config = recipe(loaded.task, arch).config
-    config = dataclasses.replace(config, max_seconds=float(seconds), device="auto",
-                                 seed=config.seed if seed is None else seed)
+def _train_here(loaded: ChapterModels, arch: str, seconds: float, settings: dict) -> None:
+    config = dataclasses.replace(recipe(loaded.task, arch).config, max_seconds=float(seconds), device="auto",
+                                 **settings)
     run = train(config)
     loaded.models[arch] = run.model.cpu().eval()
     loaded.curves[arch] = run.curve

@@ -37,8 +37,9 @@ def test_retraining_uses_the_zoo_recipe_for_the_given_seconds(monkeypatch, capsy
     assert loaded.models["ntm-lstm"] is model and set(loaded.models) == {"ntm-lstm", "ntm-ff", "lstm"}
     assert loaded.curve("ntm-lstm") == [{"sequences": 32, "eval_cost_bits": 1.0}]
     assert "trained here on        32 sequences" in capsys.readouterr().out
-    chapters.load_or_train("copy", archs=("lstm",), retrain=True, seconds=1, seed=5)
-    assert configs[-1].seed == 5 and configs[-1].arch == "lstm"
+    chapters.load_or_train("repeat-copy", archs=("lstm",), retrain=True, seconds=1, seed=5,
+                           task_kwargs={"max_repeats": 20})
+    assert (configs[-1].arch, configs[-1].seed, configs[-1].task_kwargs) == ("lstm", 5, {"max_repeats": 20})
 
 
 def test_missing_models_and_bad_names(tmp_path, monkeypatch, capsys):
