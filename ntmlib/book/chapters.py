@@ -87,6 +87,8 @@ def _describe(arch: str, model: torch.nn.Module, trained: dict, *, here: bool) -
     line = (f"{ARCH_LABELS[arch]:32s} {parameters:>9,} parameters, trained {'here ' if here else ''}on "
             f"{trained['sequences']:>9,} sequences in {trained['wall_seconds'] / 60:4.1f} min ({trained['device']})")
     best = trained.get("best") or {}
+    if "eval_cost_bits" in best:
+        line += f"; best evaluation {best['eval_cost_bits']:.2f} bits per sequence"
     if "eval_bit_errors" in best:
-        line += f", best evaluation {best['eval_bit_errors']:.2f} bit errors per sequence"
+        line += f", {best['eval_bit_errors']:.2f} bit errors"
     return line
