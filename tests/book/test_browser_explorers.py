@@ -145,21 +145,24 @@ def locate(page, k, name):
     return page.locator(".widget-slider").nth(index)
 
 
-def real_events(page, k, kind, data) -> None:
-    """Mouse and keyboard, as a reader: each move redraws with ntmlib's numbers."""
+def moved(page, k, kind, data, action, label) -> tuple[dict, dict]:
+    """Run ``action`` (input events); the explorer must redraw, changed, with ntmlib's
+    numbers. Returns what it drew before and after."""
+    before_print, before = fingerprint(page, k), snapshot(page, k)
+    action()
+    page.wait_for_function("([k, n]) => window.ntmTest.explorers()[k].ntm.draws > n", arg=[k, before["draws"]])
+    after = snapshot(page, k)
+    assert after["values"] != before["values"] or label.startswith("button"), f"{label}: no value changed"
+    assert fingerprint(page, k) != before_print, f"{label}: the figure did not change"
+    check_drawn(kind, data, after, label)
+    return before, after
+
+
+def slider_events(page, k, kind, data) -> None:
+    """Mouse and keyboard on the sliders, as a reader: typing into a readout, arrow keys
+    on a handle, dragging it; each move redraws with ntmlib's numbers."""
     names = list(page.evaluate("(k) => Object.keys(window.ntmTest.explorers()[k].ntmSliders)", k))
     ranges = slider_ranges(page, k)
-
-    def moved(action, label):
-        before_print, before = fingerprint(page, k), snapshot(page, k)
-        action()
-        page.wait_for_function("([k, n]) => window.ntmTest.explorers()[k].ntm.draws > n", arg=[k, before["draws"]])
-        after = snapshot(page, k)
-        assert after["values"] != before["values"] or label.startswith("button"), f"{label}: no value changed"
-        assert fingerprint(page, k) != before_print, f"{label}: the figure did not change"
-        check_drawn(kind, data, after, label)
-        return before, after
-
     first = names[0] if kind != "addressing" else "beta"
     low, high, integer, step = ranges[first]
     now = snapshot(page, k)["values"][first]
@@ -173,7 +176,7 @@ def real_events(page, k, kind, data) -> None:
         page.keyboard.type(typed)
         page.keyboard.press("Enter")
 
-    moved(type_value, f"typing {typed} into {first}")
+    moved(page, k, kind, data, type_value, f"typing {typed} into {first}")
     handle = locate(page, k, names[-1]).locator(".noUi-handle")
 
     def arrows():
@@ -183,7 +186,7 @@ def real_events(page, k, kind, data) -> None:
         for _ in range(3):
             page.keyboard.press(key)
 
-    moved(arrows, f"arrow keys on {names[-1]}")
+    moved(page, k, kind, data, arrows, f"arrow keys on {names[-1]}")
     box = handle.bounding_box()
 
     def drag():
@@ -193,26 +196,32 @@ def real_events(page, k, kind, data) -> None:
         page.mouse.up()
 
     if ranges[names[-1]][1] - ranges[names[-1]][0] > 2 or not ranges[names[-1]][2]:
-        moved(drag, f"dragging {names[-1]}")
+        moved(page, k, kind, data, drag, f"dragging {names[-1]}")
+
+
+def control_events(page, k, kind, data) -> None:
+    """Each explorer's other controls, clicked: chapter 4's step and reset buttons (one
+    redraw each), chapter 3's row picker, the replays' Play button."""
+    explorer = page.locator(".ntm-explorer").nth(k)
     if kind == "addressing":
         page.evaluate("(k) => window.ntmTest.apply(k, [{g: 0, gamma: 1}])", k)  # a pure shift: the focus travels
         stepped = snapshot(page, k)["stages"]["sharpened"]
-        button = page.locator(".ntm-explorer").nth(k).get_by_role("button", name="step: w(t-1) := w(t)")
-        before, after = moved(lambda: button.click(), "button step")
+        button = explorer.get_by_role("button", name="step: w(t-1) := w(t)")
+        before, after = moved(page, k, kind, data, lambda: button.click(), "button step")
         np.testing.assert_allclose(after["stages"]["previous"], stepped, atol=1e-12)
         assert after["draws"] == before["draws"] + 1, "the step button redrew more than once"
-        reset = page.locator(".ntm-explorer").nth(k).get_by_role("button", name="reset w(t-1)")
-        before, after = moved(lambda: reset.click(), "button reset")
+        reset = explorer.get_by_role("button", name="reset w(t-1)")
+        before, after = moved(page, k, kind, data, lambda: reset.click(), "button reset")
         np.testing.assert_allclose(after["stages"]["previous"], data["initial_previous"], atol=1e-12)
         assert after["draws"] == before["draws"] + 1, "the reset button redrew more than once"
     if kind == "content":
         select = page.locator("select").nth(page.evaluate("""(k) => [...document.querySelectorAll('select')].indexOf(
           window.ntmTest.explorers()[k].closest('.widget-vbox').querySelector('select'))""", k))
-        _, after = moved(lambda: select.select_option(label="row 3"), "picking row 3")
-        step = ranges[data["key_names"][0]][3]  # the key sliders hold the row on their steps
+        _, after = moved(page, k, kind, data, lambda: select.select_option(label="row 3"), "picking row 3")
+        step = slider_ranges(page, k)[data["key_names"][0]][3]  # the key sliders hold the row on their steps
         np.testing.assert_allclose(after["stages"]["key"], unpack(data["memory"])[3], atol=step / 2 + 1e-9)
     if kind == "replay":
-        play = page.locator(".ntm-explorer").nth(k).get_by_role("button", name="play")
+        play = explorer.get_by_role("button", name="play")
         page.evaluate("(k) => window.ntmTest.apply(k, [{t: 0}])", k)
         before_print = fingerprint(page, k)
         play.click()
@@ -235,7 +244,8 @@ def test_explorers_follow_their_sliders_with_ntmlib_numbers(explorer_page, base_
     for k, view in enumerate(views):
         kind, data = view["kind"], view["data"]
         check_drawn(kind, data, snapshot(page, k), "as loaded")
-        real_events(page, k, kind, data)
+        slider_events(page, k, kind, data)
+        control_events(page, k, kind, data)
         ranges = slider_ranges(page, k)
         settings = all_settings(kind, ranges, data)
         assert len(settings) >= SETTINGS
