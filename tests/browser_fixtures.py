@@ -4,23 +4,23 @@ One session-wide Chromium per test process: playwright's sync API cannot run two
 once in a process, so test modules must not start their own.
 
 - ``site``: the built book (_build/html), built here only when `make book` has not;
-- ``base_url``: the site served by http.server on a free 127.0.0.1 port;
+- ``base_url``: the site served on a free 127.0.0.1 port (tools/site_server.py, which
+  also gives ``local_only``: a page that reaches nothing else);
 - ``browser``: headless Debian Chromium (never a downloaded browser); without it the
   tests are skipped, unless CI is set: then they fail.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, load_tool
+
+site_server = load_tool("site_server")
 
 SITE = ROOT / "_build" / "html"
 CHROMIUM = os.environ.get("NTM_CHROMIUM", "/usr/bin/chromium")
@@ -46,11 +46,6 @@ def _skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
 @pytest.fixture(scope="session")
 def site() -> Path:
     """The built HTML book; built here only if `make book` has not built it."""
@@ -69,16 +64,9 @@ def site() -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(site):
-    """The site served by http.server on a free localhost port."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """The site served on a free localhost port."""
+    with site_server.serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

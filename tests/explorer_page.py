@@ -1,8 +1,8 @@
 """Driving the book's explorers in a real page, and what ntmlib says they must draw.
 
-Shared by tests/test_browser_explorers.py (equality with ntmlib) and
+Shared by tests/book/test_browser_explorers.py (equality with ntmlib) and
 tools/bench_explorers.py (redraw latency). The page's explorers are the anywidget views
-of ntmlib/book/widgets/static/explorers.js: each rendered one is an element ``.ntm-explorer`` whose
+of ntmlib/book/widgets/static/*.js: each rendered one is an element ``.ntm-explorer`` whose
 ``el.ntm`` holds what it last drew (``values``, ``stages``, ``draws``, ``drawnAt``).
 Their sliders are ipywidgets sliders, found by their label (the slider's description).
 """
@@ -16,7 +16,7 @@ import torch
 
 from ntmlib import addressing
 from ntmlib import memory as memory_ops
-from ntmlib.book.widgets.explorers import normalise_shift
+from ntmlib.book.widgets import normalise_shift
 
 # The page side: find an explorer's sliders and move them with input events (the
 # readout's keydown Enter, as a reader typing a value), then read back what it drew.

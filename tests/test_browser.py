@@ -16,7 +16,7 @@ widget control, readout or panel is clipped or runs off the screen; in dark
 mode, that widget readouts are whole and widget text is legible (contrast).
 
 `make test` builds the site first (`make book`); the `site` fixture
-(tests/browser_fixtures.py, shared with tests/test_browser_explorers.py) builds it
+(tests/browser_fixtures.py, shared with tests/book/test_browser_explorers.py) builds it
 only when _build/html/index.html is missing. The browser is Debian's Chromium
 (/usr/bin/chromium) driven by the `playwright` package (no browser download).
 Without Chromium the tests are skipped, unless CI is set: then they fail.

@@ -13,19 +13,16 @@ machine's load. A benchmark, not a test: it prints figures and asserts nothing.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import sys
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from explorer_page import wait_for_explorers  # noqa: E402
+from site_server import local_only, serve  # noqa: E402
 
 # (page, slider moved, what it recomputes)
 CASES = [
@@ -52,23 +49,9 @@ TIMER = """(k) => {
 }"""
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # one line per request would bury the figures
-        pass
-
-
-def serve(site: Path) -> str:
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}"
-
-
 def bench_page(browser, base: str, docname: str, slider: str, moves: int) -> dict[str, np.ndarray]:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    local = urlparse(base).netloc
-    page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).netloc == local
-               else route.abort())
+    local_only(page, base, [])
     page.goto(f"{base}/{docname}.html", wait_until="load")
     wait_for_explorers(page, 1)
     index = page.evaluate("""(name) => {
@@ -111,11 +94,10 @@ def main(argv=None) -> None:
         parser.error(f"no built book at {args.site}: run `make book` first")
     from playwright.sync_api import sync_playwright
 
-    base = serve(args.site)
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
           f"(1/5/15 min, {os.cpu_count()} CPUs)")
     print(f"{'explorer':34s} {'moves':>5s} {'redraw median':>14s} {'p95':>7s} {'to frame median':>16s} {'p95':>7s}")
-    with sync_playwright() as p:
+    with serve(args.site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=os.environ.get("NTM_CHROMIUM", "/usr/bin/chromium"),
                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
         for docname, slider, label in CASES:

@@ -9,19 +9,12 @@ blocked and listed. Usage: python tools/page_weight.py [SITE_DIR]
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
+
+from site_server import local_only, serve
 
 CHROMIUM = "/usr/bin/chromium"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def page_weight(context, url: str) -> tuple[int, int, list[str]]:
@@ -33,9 +26,7 @@ def page_weight(context, url: str) -> tuple[int, int, list[str]]:
     sizes: dict[str, int] = {}
     cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
     blocked: list[str] = []
-    local = urlparse(url).netloc
-    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).netloc == local
-               else (blocked.append(r.request.url), r.abort()))
+    local_only(page, url, blocked)
     page.goto(url, wait_until="load")
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_load_state("networkidle")
@@ -47,11 +38,8 @@ def page_weight(context, url: str) -> tuple[int, int, list[str]]:
 def main(site: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     pages = sorted((site / "chapters").glob("*.html"))
-    with sync_playwright() as p:
+    with serve(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         print(f"{'page':32} {'kB':>8} {'requests':>9}  blocked")
@@ -59,7 +47,6 @@ def main(site: Path) -> None:
             total, count, blocked = page_weight(context, f"{base}/chapters/{path.name}")
             print(f"{path.stem:32} {total / 1024:8.0f} {count:9d}  {len(blocked)}")
         browser.close()
-    server.shutdown()
 
 
 if __name__ == "__main__":

@@ -77,8 +77,9 @@ class Claim:
     kind: str
     bound: float | str
 
-    def ours(self, task: str) -> float:
-        return result(task, self.arch, self.case, self.metric)
+    def ours(self, figures: dict[str, dict[str, dict]]) -> float:
+        """Our figure, from ``figures`` = ``{arch: results(task, arch)}`` (read once per box)."""
+        return float(figures[self.arch][self.case][self.metric])
 
     def criterion(self) -> str:
         """The test in symbols, e.g. "≤ 1", "≥ 96", "< LSTM's"."""
@@ -86,14 +87,15 @@ class Claim:
             return f"< {LABELS[self.bound]}'s"
         return f"{'≤' if self.kind == 'at most' else '≥'} {self.bound:g}"
 
-    def met(self, task: str) -> bool:
-        ours = self.ours(task)
+    def met(self, figures: dict[str, dict[str, dict]]) -> bool:
+        """Whether our figure passes the test (``figures`` as for :meth:`ours`)."""
+        ours = self.ours(figures)
         if self.kind == "at most":
             return ours <= self.bound
         if self.kind == "at least":
             return ours >= self.bound
         if self.kind == "below":
-            return ours < result(task, self.bound, self.case, self.metric)
+            return ours < float(figures[self.bound][self.case][self.metric])
         raise ValueError(f"unknown claim kind {self.kind!r}")
 
 
@@ -179,6 +181,7 @@ def ours_vs_paper(task: str) -> Box:
     the paper's headline results (:data:`CLAIMS`) beside our figure, met or not."""
     if task not in TASK_NAMES:
         raise ValueError(f"task must be one of {TASK_NAMES}, not {task!r}")
+    figures = {arch: results(task, arch) for arch in ARCHITECTURES}
     rows = []
     for arch in ARCHITECTURES:
         spent = budget(task, arch)
@@ -187,8 +190,8 @@ def ours_vs_paper(task: str) -> Box:
                      "paper": PAPER_BUDGET[task], "met": "—"})
     for claim in CLAIMS[task]:
         rows.append({"model": LABELS[claim.arch], "what": f"{METRICS[claim.metric]}, {claim.case}",
-                     "ours": _figure(claim.ours(task)), "paper": claim.paper,
-                     "met": f"{'yes' if claim.met(task) else 'no'} ({claim.criterion()})"})
+                     "ours": _figure(claim.ours(figures)), "paper": claim.paper,
+                     "met": f"{'yes' if claim.met(figures) else 'no'} ({claim.criterion()})"})
     return Box(f"Ours vs the paper: {task}", rows)
 
 

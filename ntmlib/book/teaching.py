@@ -23,8 +23,8 @@ import numpy as np
 import torch
 
 from .. import addressing, memory as memory_ops
-from . import COLORS
-from .figures.plots import _arrow, _box
+from .style import COLORS
+from .figures.diagrams import arrow, box
 from ..validation import torch_threads
 
 __all__ = ["explain_step", "draw_addressing_flow", "weighting_entropy", "with_memory_size", "load_ablations",
@@ -85,12 +85,12 @@ def draw_addressing_flow(parts: dict | None = None, *, head: int = 0, index: int
     inputs = (("$k_t$, $\\beta_t$", "key", "beta"), ("$g_t$", "gate"), ("$s_t$", "shift"), ("$\\gamma_t$", "gamma"))
     xs = [1.5 + 2.3 * k for k in range(4)]
     for k, ((name, title, equation), x) in enumerate(zip(STAGES, xs)):
-        _box(ax, x, 2.0, 1.9, 0.9, f"{title}\n({equation})", COLORS[name], fontsize=10)
+        box(ax, x, 2.0, 1.9, 0.9, f"{title}\n({equation})", COLORS[name], fontsize=10)
         label = inputs[k][0] + "".join(f"\n{values[key]}" for key in inputs[k][1:] if key in values)
         ax.text(x, 3.75, label, ha="center", va="center", fontsize=10)
-        _arrow(ax, (x, 3.35), (x, 2.5))
+        arrow(ax, (x, 3.35), (x, 2.5))
         end = (x + 1.4, 2.0) if k < 3 else (10.4, 2.0)
-        _arrow(ax, (x + 0.95, 2.0), end, color=COLORS[name])
+        arrow(ax, (x + 0.95, 2.0), end, color=COLORS[name])
         ax.text(x + 1.15, 2.15, ("$w^c_t$", "$w^g_t$", "$\\tilde w_t$", "")[k], ha="center", va="bottom", fontsize=10)
         if parts is not None:
             _stage_bars(ax, x, values["stages"][name], COLORS[name])
@@ -98,8 +98,8 @@ def draw_addressing_flow(parts: dict | None = None, *, head: int = 0, index: int
     ax.text(5.5, 4.15, "controller outputs (one head)", ha="center", va="center", fontsize=10, color="#555555")
     ax.text(xs[0], 0.85, "$M_t$", ha="center", va="center", fontsize=11)
     ax.text(xs[1], 0.85, "$w_{t-1}$", ha="center", va="center", fontsize=11)
-    _arrow(ax, (xs[0], 1.05), (xs[0], 1.5))
-    _arrow(ax, (xs[1], 1.05), (xs[1], 1.5))
+    arrow(ax, (xs[0], 1.05), (xs[0], 1.5))
+    arrow(ax, (xs[1], 1.05), (xs[1], 1.5))
     ax.text(0.1, 0.85, "previous state", ha="left", va="center", fontsize=10, color="#555555")
     return fig
 

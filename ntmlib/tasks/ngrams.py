@@ -59,31 +59,37 @@ def _check_bits(bits: torch.Tensor) -> torch.Tensor:
     return bits
 
 
-def _contexts(bits: torch.Tensor) -> torch.Tensor:
-    """(B, T) long: at step t >= 5 the integer whose binary digits are
-    b[t-5] .. b[t-1] (b[t-1] least significant); 0 for t < 5 (unused)."""
+def _contexts(bits: torch.Tensor, order: int = CONTEXT_BITS) -> torch.Tensor:
+    """(B, T) long: at step t >= order the integer whose binary digits are
+    b[t-order] .. b[t-1] (b[t-1] least significant); 0 for t < order (unused)."""
     B, T = bits.shape
     ctx = torch.zeros(B, T, dtype=torch.long, device=bits.device)
-    if T > CONTEXT_BITS:
+    if T > order:
         b = bits.long()
-        for i in range(1, CONTEXT_BITS + 1):  # five shifted views, not a loop over time
-            ctx[:, CONTEXT_BITS:] += b[:, CONTEXT_BITS - i : T - i] << (i - 1)
+        for i in range(1, order + 1):  # shifted views, not a loop over time
+            ctx[:, order:] += b[:, order - i : T - i] << (i - 1)
     return ctx
 
 
-def optimal_estimator(bits: torch.Tensor) -> torch.Tensor:
+def optimal_estimator(bits: torch.Tensor, order: int = CONTEXT_BITS) -> torch.Tensor:
     """Paper eq. 10, batched: P(b[t] = 1 | b[0..t-1]) for every step.
 
     ``bits``: ``(B, T)`` 0/1 sequence b.  Returns ``(B, T)``: 1/2 for t < 5,
     else (N1 + 1/2) / (N1 + N0 + 1) where N1, N0 count the ones and zeros that
     followed the same 5-bit context at earlier steps of the same sequence.
+
+    ``order`` counts contexts of that many bits instead of five (0 to 16): the same rule
+    with a shorter memory, a yardstick for what a predictor has learned (``order=0``
+    counts the ones and zeros of the whole sequence so far). Only ``order=5`` is optimal.
     """
     bits = _check_bits(bits).to(torch.float32)
+    if check_int("order", order, 0) > 16:
+        raise ValueError(f"expected order <= 16 (2**order contexts), got {order}")
     B, T = bits.shape
-    ctx = _contexts(bits)
-    valid = (torch.arange(T, device=bits.device) >= CONTEXT_BITS).to(bits.dtype)
+    ctx = _contexts(bits, order)
+    valid = (torch.arange(T, device=bits.device) >= order).to(bits.dtype)
     # One-hot of each step's context (zero where there is no context yet).
-    onehot = F.one_hot(ctx, NUM_CONTEXTS).to(bits.dtype) * valid[None, :, None]
+    onehot = F.one_hot(ctx, 2**order).to(bits.dtype) * valid[None, :, None]
     ones = onehot * bits[..., None]
     zeros = onehot - ones
     # Exclusive running counts: what had been seen *before* step t.
@@ -91,7 +97,7 @@ def optimal_estimator(bits: torch.Tensor) -> torch.Tensor:
     n0_all = torch.cumsum(zeros, dim=1) - zeros
     n1 = n1_all.gather(2, ctx[..., None]).squeeze(-1)
     n0 = n0_all.gather(2, ctx[..., None]).squeeze(-1)
-    # With no context (t < 5) both counts are 0 and the formula gives 1/2.
+    # With no context (t < order) both counts are 0 and the formula gives 1/2.
     return (n1 + 0.5) / (n1 + n0 + 1.0)
 
 

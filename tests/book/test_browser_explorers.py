@@ -14,7 +14,7 @@ every explorer on the page:
   each, the weightings the page drew (``el.ntm.stages``) are compared with ntmlib
   (ntmlib.addressing / ntmlib.memory in float64): max |difference| <= 1e-5;
 - for the replays, the drawn step equals the recorded trace at that step (the trace the
-  page carries is model.trace's, bit for bit: tests/test_replay.py).
+  page carries is model.trace's, bit for bit: tests/book/test_replay.py).
 
 Zero console errors and zero page errors on every explorer page.
 """
@@ -23,8 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from browser_fixtures import site_server
 from explorer_page import expected, max_difference, page_views, unpack, wait_for_explorers
-from urllib.parse import urlparse
 
 pytestmark = pytest.mark.browser
 
@@ -48,17 +48,8 @@ def explorer_page(browser, base_url):  # noqa: F811
     """A page that records console errors, page errors and any request leaving localhost."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    local = urlparse(base_url).netloc
-    page.problems = []
-
-    def only_local(route):
-        if urlparse(route.request.url).netloc == local:
-            route.continue_()
-        else:
-            page.problems.append(f"external request {route.request.url}")
-            route.abort()
-
-    page.route("**/*", only_local)
+    page.problems, page.external = [], []
+    site_server.local_only(page, base_url, page.external)
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console error: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
     page.set_default_timeout(30_000)
@@ -154,21 +145,24 @@ def locate(page, k, name):
     return page.locator(".widget-slider").nth(index)
 
 
-def real_events(page, k, kind, data) -> None:
-    """Mouse and keyboard, as a reader: each move redraws with ntmlib's numbers."""
+def moved(page, k, kind, data, action, label) -> tuple[dict, dict]:
+    """Run ``action`` (input events); the explorer must redraw, changed, with ntmlib's
+    numbers. Returns what it drew before and after."""
+    before_print, before = fingerprint(page, k), snapshot(page, k)
+    action()
+    page.wait_for_function("([k, n]) => window.ntmTest.explorers()[k].ntm.draws > n", arg=[k, before["draws"]])
+    after = snapshot(page, k)
+    assert after["values"] != before["values"] or label.startswith("button"), f"{label}: no value changed"
+    assert fingerprint(page, k) != before_print, f"{label}: the figure did not change"
+    check_drawn(kind, data, after, label)
+    return before, after
+
+
+def slider_events(page, k, kind, data) -> None:
+    """Mouse and keyboard on the sliders, as a reader: typing into a readout, arrow keys
+    on a handle, dragging it; each move redraws with ntmlib's numbers."""
     names = list(page.evaluate("(k) => Object.keys(window.ntmTest.explorers()[k].ntmSliders)", k))
     ranges = slider_ranges(page, k)
-
-    def moved(action, label):
-        before_print, before = fingerprint(page, k), snapshot(page, k)
-        action()
-        page.wait_for_function("([k, n]) => window.ntmTest.explorers()[k].ntm.draws > n", arg=[k, before["draws"]])
-        after = snapshot(page, k)
-        assert after["values"] != before["values"] or label.startswith("button"), f"{label}: no value changed"
-        assert fingerprint(page, k) != before_print, f"{label}: the figure did not change"
-        check_drawn(kind, data, after, label)
-        return before, after
-
     first = names[0] if kind != "addressing" else "beta"
     low, high, integer, step = ranges[first]
     now = snapshot(page, k)["values"][first]
@@ -182,7 +176,7 @@ def real_events(page, k, kind, data) -> None:
         page.keyboard.type(typed)
         page.keyboard.press("Enter")
 
-    moved(type_value, f"typing {typed} into {first}")
+    moved(page, k, kind, data, type_value, f"typing {typed} into {first}")
     handle = locate(page, k, names[-1]).locator(".noUi-handle")
 
     def arrows():
@@ -192,7 +186,7 @@ def real_events(page, k, kind, data) -> None:
         for _ in range(3):
             page.keyboard.press(key)
 
-    moved(arrows, f"arrow keys on {names[-1]}")
+    moved(page, k, kind, data, arrows, f"arrow keys on {names[-1]}")
     box = handle.bounding_box()
 
     def drag():
@@ -202,24 +196,32 @@ def real_events(page, k, kind, data) -> None:
         page.mouse.up()
 
     if ranges[names[-1]][1] - ranges[names[-1]][0] > 2 or not ranges[names[-1]][2]:
-        moved(drag, f"dragging {names[-1]}")
+        moved(page, k, kind, data, drag, f"dragging {names[-1]}")
+
+
+def control_events(page, k, kind, data) -> None:
+    """Each explorer's other controls, clicked: chapter 4's step and reset buttons (one
+    redraw each), chapter 3's row picker, the replays' Play button."""
+    explorer = page.locator(".ntm-explorer").nth(k)
     if kind == "addressing":
         page.evaluate("(k) => window.ntmTest.apply(k, [{g: 0, gamma: 1}])", k)  # a pure shift: the focus travels
         stepped = snapshot(page, k)["stages"]["sharpened"]
-        button = page.locator(".ntm-explorer").nth(k).get_by_role("button", name="step: w(t-1) := w(t)")
-        _, after = moved(lambda: button.click(), "button step")
+        button = explorer.get_by_role("button", name="step: w(t-1) := w(t)")
+        before, after = moved(page, k, kind, data, lambda: button.click(), "button step")
         np.testing.assert_allclose(after["stages"]["previous"], stepped, atol=1e-12)
-        reset = page.locator(".ntm-explorer").nth(k).get_by_role("button", name="reset w(t-1)")
-        _, after = moved(lambda: reset.click(), "button reset")
+        assert after["draws"] == before["draws"] + 1, "the step button redrew more than once"
+        reset = explorer.get_by_role("button", name="reset w(t-1)")
+        before, after = moved(page, k, kind, data, lambda: reset.click(), "button reset")
         np.testing.assert_allclose(after["stages"]["previous"], data["initial_previous"], atol=1e-12)
+        assert after["draws"] == before["draws"] + 1, "the reset button redrew more than once"
     if kind == "content":
         select = page.locator("select").nth(page.evaluate("""(k) => [...document.querySelectorAll('select')].indexOf(
           window.ntmTest.explorers()[k].closest('.widget-vbox').querySelector('select'))""", k))
-        _, after = moved(lambda: select.select_option(label="row 3"), "picking row 3")
-        step = ranges[data["key_names"][0]][3]  # the key sliders hold the row on their steps
+        _, after = moved(page, k, kind, data, lambda: select.select_option(label="row 3"), "picking row 3")
+        step = slider_ranges(page, k)[data["key_names"][0]][3]  # the key sliders hold the row on their steps
         np.testing.assert_allclose(after["stages"]["key"], unpack(data["memory"])[3], atol=step / 2 + 1e-9)
     if kind == "replay":
-        play = page.locator(".ntm-explorer").nth(k).get_by_role("button", name="play")
+        play = explorer.get_by_role("button", name="play")
         page.evaluate("(k) => window.ntmTest.apply(k, [{t: 0}])", k)
         before_print = fingerprint(page, k)
         play.click()
@@ -242,7 +244,8 @@ def test_explorers_follow_their_sliders_with_ntmlib_numbers(explorer_page, base_
     for k, view in enumerate(views):
         kind, data = view["kind"], view["data"]
         check_drawn(kind, data, snapshot(page, k), "as loaded")
-        real_events(page, k, kind, data)
+        slider_events(page, k, kind, data)
+        control_events(page, k, kind, data)
         ranges = slider_ranges(page, k)
         settings = all_settings(kind, ranges, data)
         assert len(settings) >= SETTINGS
@@ -252,4 +255,5 @@ def test_explorers_follow_their_sliders_with_ntmlib_numbers(explorer_page, base_
                 low, high, _, step = ranges[name]
                 assert abs(snap["values"][name] - min(max(value, low), high)) <= step / 2 + 1e-9, (index, name, snap)
             check_drawn(kind, data, snap, f"setting {index} {setting}")
-    assert not page.problems, "\n".join(page.problems)
+    problems = page.problems + [f"external request {url}" for url in page.external]
+    assert not problems, "\n".join(problems)

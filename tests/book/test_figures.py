@@ -1,4 +1,4 @@
-"""The task figures of ntmlib.book.figures.plots (chapters 7-11) on a small untrained NTM.
+"""The task figures of ntmlib.book.figures (chapters 7-11) on a small untrained NTM.
 
 Every function returns a Figure with the expected panels, and the memory-use figure
 shows exactly what the trace recorded.
@@ -12,7 +12,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from ntmlib.book.figures import plots  # noqa: E402
+from ntmlib.analysis import sweep_generalisation, used_locations  # noqa: E402
+from ntmlib.book import figures  # noqa: E402
 from ntmlib.ntm import NTM  # noqa: E402
 from ntmlib.tasks import CopyTask, RepeatCopyTask  # noqa: E402
 
@@ -34,7 +35,7 @@ def visible_axes(fig):
 
 
 def test_plot_encoding_draws_input_target_mask(batch):
-    fig = plots.plot_encoding(batch, index=1, task="copy")
+    fig = figures.plot_encoding(batch, index=1, task="copy")
     assert isinstance(fig, plt.Figure)
     axes = visible_axes(fig)
     assert len(axes) == 3
@@ -46,7 +47,7 @@ def test_plot_encoding_draws_input_target_mask(batch):
 
 def test_plot_encoding_writes_non_binary_values():
     batch = RepeatCopyTask(3, 3, 4, 4).batch(1, torch.Generator().manual_seed(0))
-    fig = plots.plot_encoding(batch, task="repeat-copy")
+    fig = figures.plot_encoding(batch, task="repeat-copy")
     texts = [t.get_text() for t in visible_axes(fig)[0].texts]
     assert texts == [f"{(4 - 5.5) / 8.25 ** 0.5:.2g}"]
 
@@ -54,7 +55,7 @@ def test_plot_encoding_writes_non_binary_values():
 def test_plot_learning_curves_from_given_curves(tmp_path, monkeypatch):
     monkeypatch.setenv("NTM_DATA_DIR", str(tmp_path))  # an empty zoo
     rows = [{"sequences": 3200 * k, "eval_cost_bits": 50.0 / k, "eval_bit_errors": 1.0 / k} for k in range(1, 6)]
-    fig = plots.plot_learning_curves("copy", curves={"ntm-lstm": rows, "my run": rows})
+    fig = figures.plot_learning_curves("copy", curves={"ntm-lstm": rows, "my run": rows})
     (ax,) = fig.get_axes()
     lines = [line for line in ax.get_lines() if len(line.get_xdata())]
     assert len(lines) == 2
@@ -70,7 +71,7 @@ def test_plot_outputs_layout_and_errors(small_ntm):
     cases = [CopyTask(L, L).batch(2, torch.Generator().manual_seed(L)) for L in lengths]
     with torch.no_grad():
         logits = [small_ntm(c.x) for c in cases]
-    fig = plots.plot_outputs([c.y for c in cases], {"A": logits, "B": [-lg for lg in logits]},
+    fig = figures.plot_outputs([c.y for c in cases], {"A": logits, "B": [-lg for lg in logits]},
                              mask=[c.mask for c in cases], case_labels=[f"L = {L}" for L in lengths],
                              max_steps_per_row=30)
     # Two blocks (3 + 5 steps, then 40): 3 rows (targets, A, B) per case.
@@ -90,12 +91,12 @@ def test_plot_outputs_layout_and_errors(small_ntm):
 
 def test_plot_outputs_rejects_mismatched_cases(batch):
     with pytest.raises(ValueError):
-        plots.plot_outputs([batch.y, batch.y], {"A": [batch.y]})
+        figures.plot_outputs([batch.y, batch.y], {"A": [batch.y]})
 
 
 def test_plot_memory_use_shows_the_trace(small_ntm, batch):
     trace = small_ntm.trace(batch.x)
-    fig = plots.plot_memory_use(trace, batch.x, index=2, mask=batch.mask, task="copy", locations=None)
+    fig = figures.plot_memory_use(trace, batch.x, index=2, mask=batch.mask, task="copy", locations=None)
     axes = {ax.get_title(loc="left"): ax for ax in visible_axes(fig)}
     assert set(axes) == {"inputs", "outputs", "add vectors", "read vectors", "write weightings", "read weightings"}
     np.testing.assert_allclose(axes["write weightings"].images[0].get_array(),
@@ -109,8 +110,8 @@ def test_plot_memory_use_shows_the_trace(small_ntm, batch):
 
 def test_plot_memory_use_crops_to_used_locations(small_ntm, batch):
     trace = small_ntm.trace(batch.x)
-    fig = plots.plot_memory_use(trace, batch.x, threshold=0.2)
-    locations = plots.used_locations(torch.cat([trace.read_weightings[0], trace.write_weightings[0]], dim=1),
+    fig = figures.plot_memory_use(trace, batch.x, threshold=0.2)
+    locations = used_locations(torch.cat([trace.read_weightings[0], trace.write_weightings[0]], dim=1),
                                      threshold=0.2)
     axes = {ax.get_title(loc="left"): ax for ax in visible_axes(fig)}
     np.testing.assert_allclose(axes["write weightings"].images[0].get_array(),
@@ -123,33 +124,24 @@ def test_plot_memory_use_head_selection():
                 controller="feedforward", controller_size=16)
     x = CopyTask(3, 3).batch(1, torch.Generator().manual_seed(0)).x
     trace = model.trace(x)
-    fig = plots.plot_memory_use(trace, x, locations=None)
+    fig = figures.plot_memory_use(trace, x, locations=None)
     titles = {ax.get_title(loc="left") for ax in visible_axes(fig)}
     assert {"write weightings (head 1)", "read weightings (head 0)", "read vectors (head 1)"} <= titles
     assert len(visible_axes(fig)) == 2 + 4 * 2
-    fig = plots.plot_memory_use(trace, x, read_heads=1, write_heads=[0], locations=None)
+    fig = figures.plot_memory_use(trace, x, read_heads=1, write_heads=[0], locations=None)
     axes = {ax.get_title(loc="left"): ax for ax in visible_axes(fig)}
     assert len(axes) == 6
     np.testing.assert_allclose(axes["read weightings"].images[0].get_array(), trace.read_weightings[0, :, 1].numpy().T)
     with pytest.raises(ValueError):
-        plots.plot_memory_use(trace, x, read_heads=2)
-
-
-def test_used_locations_is_circular():
-    w = np.zeros((5, 32))
-    for t, loc in enumerate([29, 30, 31, 0, 1]):
-        w[t, loc] = 1.0
-    np.testing.assert_array_equal(plots.used_locations(w, pad=1), [28, 29, 30, 31, 0, 1, 2])
-    np.testing.assert_array_equal(plots.used_locations(w, pad=0), [29, 30, 31, 0, 1])
-    assert len(plots.used_locations(np.full((3, 32), 1 / 32), threshold=0.01)) == 32
+        figures.plot_memory_use(trace, x, read_heads=2)
 
 
 def test_plot_generalisation_accepts_dicts_and_rows(small_ntm):
-    results = plots.sweep_generalisation({"ntm-lstm": small_ntm}, lambda L: CopyTask(L, L), [2, 4], sequences=2,
-                                         batch_size=2, x="length")
+    results = sweep_generalisation({"ntm-lstm": small_ntm}, lambda L: CopyTask(L, L), [2, 4], sequences=2,
+                                   batch_size=2, x="length")
     assert [row["length"] for row in results["ntm-lstm"]] == [2, 4]
     results["lstm"] = {2: 1.0, 4: 3.0}
-    fig = plots.plot_generalisation(results, x="length", train_range=(1, 3))
+    fig = figures.plot_generalisation(results, x="length", train_range=(1, 3))
     (ax,) = fig.get_axes()
     lines = ax.get_lines()
     assert len(lines) == 2
