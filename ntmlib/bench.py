@@ -7,7 +7,8 @@
     python -m ntmlib.bench --throughput-only    # (a) only
     python -m ntmlib.bench --convergence-only --seeds 3
 
-(a) Throughput: one training iteration (forward, backward, clipping, RMSProp step)
+(a) Throughput: one training iteration (:func:`~ntmlib.training.train_step`: forward,
+    backward, clipping, RMSProp step)
     of NTM-LSTM on copy at length 20 (41 time steps), for batch sizes 1, 32 and 64,
     eager and with ``torch.compile`` of the per-step function; the compile time (the
     first iteration) is reported separately.
@@ -23,21 +24,7 @@ and, by default, one after another with one intra-op thread, so that the timings
 one run are not disturbed by the next. The load average is printed beside the
 results: on a shared machine timings vary by up to 1.5x.
 
-Measured on the project's 2-core machine (torch 2.13.0 CPU, 1 thread, other work
-running beside it: load average 1.4 rising to 4.9):
-
-=====  ========================  ===========================  ==============
-batch  eager ms/it (seq/s)       compiled ms/it (seq/s)       compile, warm
-=====  ========================  ===========================  ==============
-1      50.9 (20)                 28.9 (35)                    2.5 s
-32     138.5 (231)               54.9 (583)                   2.4 s
-64     207.2 (309)               82.8 (772)                   9.7 s
-=====  ========================  ===========================  ==============
-
-A cold compile (empty inductor cache) took 18-35 s per batch size. Time to converge
-with the defaults (compiled, batch 32, RMSProp lr 3e-4), seeds 0-4: 5 of 5
-converged, none diverged; median 37.7 s (34.5-56.3 s), median 35,200 sequences
-(32,000-41,600). Eager, seeds 0-2: 49.5-97.9 s (22,400-44,800 sequences).
+The figures measured on this project's machine are in data/RESULTS.md ("Training speed").
 """
 from __future__ import annotations
 
@@ -68,12 +55,10 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
     ``device`` (default: the CPU) is where the model and the batches go; on a CUDA device
     the timings wait for it to finish (``torch.cuda.synchronize``)."""
     import torch
-    from torch import nn
 
     from .paper import build_model
-    from .metrics import cost_bits
     from .tasks import CopyTask
-    from .training import TrainConfig, make_optimizer
+    from .training import TrainConfig, make_optimizer, train_step
 
     if threads is not None:
         torch.set_num_threads(threads)
@@ -91,17 +76,12 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
         model.compile_step()
     task = CopyTask(LENGTH, LENGTH)
     generator = torch.Generator().manual_seed(seed)
-    params = list(model.parameters())
     times = []
     for _ in range(warmup + iterations):
-        x, y, mask = task.batch(batch_size, generator, device)
+        batch = task.batch(batch_size, generator, device)
         sync()
         start = time.perf_counter()
-        loss = cost_bits(model(x), y, mask)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_value_(params, config.clip)
-        optimizer.step()
+        train_step(model, optimizer, batch, config.clip)
         sync()
         times.append(time.perf_counter() - start)
     steady = statistics.median(times[warmup:])

@@ -15,7 +15,7 @@ import copy
 from dataclasses import dataclass
 
 from ..paper import ARCHITECTURES, TASK_NAMES
-from . import TrainConfig
+from .config import TrainConfig
 
 __all__ = ["Recipe", "RECIPES", "recipe", "SEED"]
 

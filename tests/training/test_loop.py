@@ -8,8 +8,10 @@ import pytest
 import torch
 
 import ntmlib.training as training
-from ntmlib import checkpoint as ckpt
-from ntmlib import zoo
+from ntmlib.paper import build_model
+from ntmlib.tasks import get_task
+from ntmlib.training import files as ckpt
+from ntmlib.training import loop
 from ntmlib.evaluate import evaluate
 from ntmlib.training import (CURVE_COLUMNS, TrainConfig, TrainingDiverged, default_learning_rate, main,
                           resolve_device, train)
@@ -25,7 +27,7 @@ def test_a_few_hundred_steps_lower_the_cost():
                          eval_sequences=32, compile=False, progress=False, seed=0, task_kwargs={"max_length": 4},
                          model_overrides={"memory_size": 12, "memory_width": 8, "controller_size": 32})
     torch.manual_seed(0)
-    untrained = training.build_model("copy", "ntm-lstm", **config.model_arguments())
+    untrained = build_model("copy", "ntm-lstm", **config.model_arguments())
     result = train(config)
     before = evaluate(untrained, "copy", sequences=64, seed=9, cases=["training"], task_kwargs={"max_length": 4})
     after = evaluate(result.model, "copy", sequences=64, seed=9, cases=["training"], task_kwargs={"max_length": 4})
@@ -77,7 +79,7 @@ class Poison:
 
     def __init__(self, bad_calls, kind="loss"):
         self.bad_calls, self.kind, self.calls = bad_calls, kind, 0
-        self.real = training.cost_bits
+        self.real = loop.cost_bits
 
     def __call__(self, logits, y, mask):
         loss = self.real(logits, y, mask)
@@ -103,7 +105,7 @@ class _NaNGradient(torch.autograd.Function):
 def test_non_finite_steps_are_skipped_and_never_reach_the_weights(monkeypatch, tmp_path, kind):
     clean = train(TrainConfig(steps=4, **TINY))  # the weights after the 4 good steps
     poison = Poison(lambda call: 5 <= call <= 8, kind)  # steps 5..8 bad: fewer than max_bad_steps
-    monkeypatch.setattr(training, "cost_bits", poison)
+    monkeypatch.setattr(loop, "cost_bits", poison)
     result = train(TrainConfig(steps=8, out=str(tmp_path), **{**TINY, "eval_every": 4}))
     assert result.skipped_steps == 4 and result.rollbacks == []
     final = ckpt.load_checkpoint(tmp_path / "checkpoint.pt")["model"]
@@ -115,7 +117,7 @@ def test_non_finite_steps_are_skipped_and_never_reach_the_weights(monkeypatch, t
 
 def test_repeated_divergence_rolls_back_and_halves_the_learning_rate(monkeypatch, tmp_path, capsys):
     poison = Poison(lambda call: 8 <= call <= 17)  # ten bad steps in a row: steps 8..17
-    monkeypatch.setattr(training, "cost_bits", poison)
+    monkeypatch.setattr(loop, "cost_bits", poison)
     result = train(TrainConfig(steps=25, out=str(tmp_path), **TINY))
     assert len(result.rollbacks) == 1
     rollback = result.rollbacks[0]
@@ -130,7 +132,7 @@ def test_repeated_divergence_rolls_back_and_halves_the_learning_rate(monkeypatch
 
 
 def test_endless_divergence_stops_after_three_rollbacks(monkeypatch, tmp_path):
-    monkeypatch.setattr(training, "cost_bits", Poison(lambda call: call > 6))
+    monkeypatch.setattr(loop, "cost_bits", Poison(lambda call: call > 6))
     with pytest.raises(TrainingDiverged) as error:
         train(TrainConfig(steps=500, out=str(tmp_path), **TINY))
     message = str(error.value)
@@ -232,7 +234,7 @@ def test_lr_drop_on_the_command_line(tmp_path, capsys):
     assert main(args) == 0
     info = json.loads((out / "config.json").read_text())
     assert info["train_config"]["lr_drops"] == [[3, 0.1]]
-    assert [row["lr"] for row in zoo.read_curve(out / "curve.csv")] == pytest.approx([1e-3, 1e-4])
+    assert [row["lr"] for row in ckpt.read_curve(out / "curve.csv")] == pytest.approx([1e-3, 1e-4])
     for bad in ("3", "x:0.5", "0:0.5", "3:-1"):
         with pytest.raises(SystemExit):
             main(args[:-4] + ["--lr-drop", bad])
@@ -243,7 +245,7 @@ def test_a_notebook_bar_that_ends_as_planned_is_full():
     """Chapter 6's bar: a run stopped early (target, max_seconds) ends with a full widget bar."""
     from tqdm.notebook import tqdm as notebook_tqdm
 
-    from ntmlib.training import _end_bar_full
+    from ntmlib.training.loop import _end_bar_full
 
     bar = notebook_tqdm(total=1000, display=False)
     bar.update(242)
@@ -255,11 +257,11 @@ def test_a_notebook_bar_that_ends_as_planned_is_full():
 
 def test_bf16_autocast_runs_the_forward_in_bfloat16_and_keeps_the_cost_float32():
     torch.manual_seed(0)
-    model = training.build_model("copy", "lstm")
-    task = training.get_task("copy")
+    model = build_model("copy", "lstm")
+    task = get_task("copy")
     x, y, mask = task.batch(4, torch.Generator().manual_seed(0), torch.device("cpu"))
-    exact = training._losses(model, TrainConfig(task="copy", arch="lstm"), x, y, mask)
-    half = training._losses(model, TrainConfig(task="copy", arch="lstm", autocast="bf16"), x, y, mask)
+    exact = loop.losses(model, (x, y, mask))
+    half = loop.losses(model, (x, y, mask), autocast=True)
     assert half[0].dtype == torch.float32 and half[2].dtype == torch.float32
     assert not torch.equal(exact[0], half[0])  # bfloat16 really ran
     assert float(half[2]) == pytest.approx(float(exact[2]), rel=0.02)
