@@ -188,7 +188,7 @@ def _format_convergence(rows: list[dict], summary: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ntmlib.bench", description=__doc__.split("\n\n")[0])
     part = parser.add_mutually_exclusive_group()
     part.add_argument("--throughput-only", action="store_true", help="only (a): time per training iteration")
@@ -208,10 +208,55 @@ def main(argv: list[str] | None = None) -> int:
                         help="(b): override a TrainConfig field, e.g. lr=1e-3 or compile=false (repeatable)")
     parser.add_argument("--json", default=None, help="also write every measurement to this JSON file")
     parser.add_argument("--_worker", nargs=2, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _throughput(args) -> list[dict]:
+    print(f"\n(a) training throughput, NTM-LSTM on copy at length {LENGTH} ({2 * LENGTH + 1} steps), "
+          f"median of {args.iterations} iterations:", flush=True)
+    rows = [_subprocess("throughput", {"batch_size": batch_size, "compile": mode == "compiled",
+                                       "iterations": args.iterations, "threads": args.threads})
+            for batch_size in [int(b) for b in args.batch_sizes.split(",")] for mode in args.modes.split(",")]
+    print(_format_throughput(rows))
+    print(_load(), flush=True)
+    return rows
+
+
+def _convergence(args, overrides: dict) -> dict:
+    seeds = _parse_seeds(args.seeds)
+    print(f"\n(b) time to converge on copy (bit errors/sequence < 0.1 at length {LENGTH}), "
+          f"{len(seeds)} seeds, default training configuration"
+          + (f" with {overrides}" if overrides else "") + f", {args.jobs} at a time:", flush=True)
+    arguments = [{"seed": seed, "max_steps": args.max_steps, "max_seconds": args.max_seconds,
+                  "threads": args.threads, **overrides} for seed in seeds]
+    if args.jobs <= 1:
+        rows = [_subprocess("convergence", a) for a in arguments]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(args.jobs) as pool:
+            rows = list(pool.map(lambda a: _subprocess("convergence", a), arguments))
+    summary = _summarise_convergence(rows)
+    print(_format_convergence(rows, summary))
+    print(_load(), flush=True)
+    return {"runs": rows, "summary": summary, "overrides": overrides}
+
+
+def _train_overrides(items: list[str]) -> dict:
+    overrides = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key.replace("-", "_")] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key.replace("-", "_")] = value
+    return overrides
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if args.quick:
         args.throughput_only, args.batch_sizes, args.iterations = True, "32", 10
-
     if args._worker:
         kind, arguments = args._worker[0], json.loads(args._worker[1])
         function = measure_throughput if kind == "throughput" else measure_convergence
@@ -220,48 +265,13 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    overrides = {}
-    for item in args.train_arg:
-        key, _, value = item.partition("=")
-        try:
-            overrides[key.replace("-", "_")] = json.loads(value)
-        except json.JSONDecodeError:
-            overrides[key.replace("-", "_")] = value
     report = {"torch": torch.__version__, "cpus": os.cpu_count(), "threads": args.threads}
     print(f"ntmlib bench: torch {torch.__version__}, {os.cpu_count()} CPUs, {args.threads} thread(s) per run, "
           f"{_load()}", flush=True)
-
     if not args.convergence_only:
-        print(f"\n(a) training throughput, NTM-LSTM on copy at length {LENGTH} ({2 * LENGTH + 1} steps), "
-              f"median of {args.iterations} iterations:", flush=True)
-        rows = []
-        for batch_size in [int(b) for b in args.batch_sizes.split(",")]:
-            for mode in args.modes.split(","):
-                rows.append(_subprocess("throughput", {"batch_size": batch_size, "compile": mode == "compiled",
-                                                       "iterations": args.iterations, "threads": args.threads}))
-        print(_format_throughput(rows))
-        print(_load(), flush=True)
-        report["throughput"] = rows
-
+        report["throughput"] = _throughput(args)
     if not args.throughput_only:
-        seeds = _parse_seeds(args.seeds)
-        print(f"\n(b) time to converge on copy (bit errors/sequence < 0.1 at length {LENGTH}), "
-              f"{len(seeds)} seeds, default training configuration"
-              + (f" with {overrides}" if overrides else "") + f", {args.jobs} at a time:", flush=True)
-        arguments = [{"seed": seed, "max_steps": args.max_steps, "max_seconds": args.max_seconds,
-                      "threads": args.threads, **overrides} for seed in seeds]
-        if args.jobs <= 1:
-            rows = [_subprocess("convergence", a) for a in arguments]
-        else:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(args.jobs) as pool:
-                rows = list(pool.map(lambda a: _subprocess("convergence", a), arguments))
-        summary = _summarise_convergence(rows)
-        print(_format_convergence(rows, summary))
-        print(_load(), flush=True)
-        report["convergence"] = {"runs": rows, "summary": summary, "overrides": overrides}
-
+        report["convergence"] = _convergence(args, _train_overrides(args.train_arg))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(report, handle, indent=2)

@@ -42,6 +42,16 @@ Deviations from the paper, and why:
 * learning rates: :func:`default_learning_rate` (3x the paper's at batch >= 9);
 * the cost is summed over a sequence in bits (the paper's reported unit), not nats;
   RMSProp and Adam are invariant to that constant factor apart from epsilon.
+
+The modules, each importing only those above it in this list:
+
+* ``cli``, ``guard``, ``files``: one-line command-line errors; the run's lock and Ctrl-C;
+  atomic writes, checkpoints, checksum sidecars and ``curve.csv``;
+* ``evaluation``: data streams, cases and the figures of a model on batches;
+* ``config``: :class:`TrainConfig`, its command line and :func:`default_learning_rate`;
+* ``recipes``: the model zoo's 15 configurations, with why;
+* ``state``: a run's state (what a checkpoint holds) and :class:`TrainResult`;
+* ``loop``: :func:`train_step` and :func:`train`; ``command``: :func:`main`.
 """
 from __future__ import annotations
 

@@ -373,9 +373,9 @@ def command_line(config: TrainConfig) -> list[str]:
         if value == _default(item) and not option.get("required"):
             continue
         action = option.get("action")
-        if action == "append" and isinstance(value, dict):
-            argv += [arg for key, item_value in value.items()
-                     for arg in (_flag(item), f"{key}={_text(item_value) if isinstance(item_value, str) else json.dumps(item_value)}")]
+        if action == "append" and isinstance(value, dict):  # KEY=VALUE, the value as JSON unless a string
+            argv += [arg for key, item_value in value.items() for arg in (
+                _flag(item), f"{key}={item_value if isinstance(item_value, str) else json.dumps(item_value)}")]
         elif action == "append":
             argv += [arg for step, factor in value for arg in (_flag(item), f"{step}:{_text(factor)}")]
         elif action is argparse.BooleanOptionalAction:
