@@ -75,8 +75,8 @@ def check_count(name: str, value, minimum: int = 1) -> int:
     >= ``minimum``, whatever is wrong with it (a configuration is checked as one value)."""
     try:
         return check_int(name, value, minimum)
-    except TypeError:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}") from None
+    except TypeError as error:
+        raise ValueError(str(error)) from None
 
 
 def check_number(name: str, value, *, positive: bool = True) -> float:

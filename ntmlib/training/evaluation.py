@@ -14,7 +14,7 @@ import torch
 
 from ..metrics import bit_errors_per_sequence, cost_bits_per_sequence
 from ..tasks import Task, optimal_cost_bits
-from ..validation import check_int
+from ..validation import check_count
 
 __all__ = ["stream_seed", "case_generator", "case_task", "draw_batches", "evaluate_task", "evaluate_batches",
            "CASE_FIELDS"]
@@ -81,10 +81,7 @@ def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generat
 
 def _sizes(sequences: int, batch_size: int) -> list[int]:
     """Batch sizes that add up to ``sequences`` (integers >= 1, NumPy's too: ValueError otherwise)."""
-    try:
-        sequences, batch_size = check_int("sequences", sequences, 1), check_int("batch_size", batch_size, 1)
-    except TypeError as error:
-        raise ValueError(str(error)) from None
+    sequences, batch_size = check_count("sequences", sequences), check_count("batch_size", batch_size)
     return [batch_size] * (sequences // batch_size) + ([sequences % batch_size] if sequences % batch_size else [])
 
 

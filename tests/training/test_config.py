@@ -112,3 +112,19 @@ def test_command_line_gives_back_the_config(config):
     assert argv[:4] == ["--task", config.task, "--arch", config.arch]
     assert _parsed(argv) == config
 
+
+
+def test_setting_checks_name_what_they_expected():
+    import numpy as np
+
+    from ntmlib.validation import check_count, check_number
+
+    assert check_count("steps", np.int64(3)) == 3 and type(check_count("steps", np.int64(3))) is int
+    for bad, match in ((0, r"steps must be an integer >= 1, got 0"), (True, r"got True \(bool\)"),
+                       ("3", r"got '3' \(str\)"), (2.0, r"got 2\.0 \(float\)")):
+        with pytest.raises(ValueError, match=match):
+            check_count("steps", bad)
+    assert check_number("lr", 1) == 1.0 and check_number("momentum", 0, positive=False) == 0.0
+    for bad in (0, -1.0, float("nan"), float("inf"), True, "1"):
+        with pytest.raises(ValueError, match="lr must be a finite positive number"):
+            check_number("lr", bad)
