@@ -27,12 +27,13 @@ import torch
 from .paper import ARCHITECTURES, TASK_NAMES, check_names
 from .tasks import NGRAMS_VALIDATION_SIZE, Task, get_task
 from .training import cli
-# The evaluation API in one place for users: the measuring itself lives below, in the training layer.
+# Evaluation's whole public API in one module for its users; the measuring itself lives in the
+# training layer below, because training measures its models the same way.
 from .training.evaluation import case_generator, case_task, draw_batches, evaluate_batches, evaluate_task
 from .validation import check_int, torch_threads
 
-__all__ = ["evaluate", "evaluate_task", "evaluate_batches", "draw_batches", "evaluation_cases", "case_task", "format_rows", "main", "case_generator",
-           "DEFAULT_SEQUENCES"]
+__all__ = ["evaluate", "evaluation_cases", "format_rows", "main", "DEFAULT_SEQUENCES",
+           "evaluate_task", "evaluate_batches", "draw_batches", "case_task", "case_generator"]
 
 #: Sequences per case unless told otherwise (N-grams: the paper's 1000-sequence validation set).
 DEFAULT_SEQUENCES = 500
@@ -61,7 +62,7 @@ def evaluate(model: torch.nn.Module, task_name: str, *, sequences: int | None = 
 
     Runs with ``threads`` torch threads (1 by default, restored afterwards; None keeps
     torch's setting): at torch's default of one thread per core an NTM's small operations
-    wait on each other (one case measured 7.55 s at 2 threads, 0.89 s at 1 on 2 cores).
+    wait on each other (data/RESULTS.md, "Training speed", has the measurement).
     """
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"expected model to be a torch.nn.Module (e.g. zoo.load(task, arch)), got {type(model).__name__}")

@@ -163,7 +163,8 @@ class TrainConfig:
                               option=_INTEGER)
     lr: float | None = setting(None, help="learning rate (default: the paper's x min(3, sqrt(batch size)); "
                                           "Adam: x 10/3 more)", identity=True, option=_NUMBER)
-    optimizer: str = setting("rmsprop", help="default {default}", identity=True, option={"choices": OPTIMIZERS})
+    optimizer: str = setting("rmsprop", help="rmsprop or adam (default {default})", identity=True,
+                             option={"choices": OPTIMIZERS})
     momentum: float = setting(0.9, help="RMSProp momentum (default {default})", identity=True, option=_FRACTION)
     alpha: float = setting(0.95, help="RMSProp decay of the mean squared gradient (default {default})",
                            identity=True, option=_FRACTION)
@@ -172,7 +173,8 @@ class TrainConfig:
                              identity=True, option=_SWITCH)
     clip: float = setting(10.0, help="clip every gradient component to [-CLIP, CLIP] (default {default:g})",
                           identity=True, option=_NUMBER)
-    seed: int = setting(0, help="default {default}", identity=True, option={"type": cli.integer(0)})
+    seed: int = setting(0, help="seed of the model's initial weights and of every data stream (default {default})",
+                        identity=True, option={"type": cli.integer(0)})
     lr_drops: list = setting(
         help="multiply the learning rate by FACTOR from iteration STEP on (repeatable; drops compound)",
         factory=list, flag="--lr-drop", parse=sorted,
@@ -212,7 +214,8 @@ class TrainConfig:
     resume: bool = setting(False, help="continue from OUT/checkpoint.pt if it exists", option=_SWITCH)
     checkpoint_every: int | None = setting(None, help="steps between checkpoints (default: --eval-every)",
                                            option=_INTEGER)
-    progress: bool = setting(True, help="no progress bar", flag="--no-progress", option={"action": "store_false"})
+    progress: bool = setting(True, help="show a progress bar (tqdm; --no-progress: none)", flag="--no-progress",
+                             option={"action": "store_false"})
     max_bad_steps: int = setting(10, help="consecutive non-finite steps that trigger a rollback to the last "
                                           "checkpointed state with half the learning rate")
     max_rollbacks: int = setting(3, help="rollbacks before training stops with TrainingDiverged")
