@@ -27,13 +27,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 from ntmlib.paper import ARCHITECTURES, TASK_NAMES  # noqa: E402
 from ntmlib.training.config import command_line  # noqa: E402
 from ntmlib.training.files import atomic_write_json, read_curve, write_checksum, write_curve  # noqa: E402
 from ntmlib.training.recipes import RECIPES, base_dir, recipe  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 TRAIN = [sys.executable, "-m", "ntmlib.training"]
 # What every zoo run adds to its recipe: resumable, quiet (its log is train.log).
 RUN_OPTIONS = {"resume": True, "progress": False}

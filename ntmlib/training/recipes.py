@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..paper import ARCHITECTURES, TASK_NAMES
 from .config import TrainConfig
 
-__all__ = ["Recipe", "RECIPES", "recipe", "SEED"]
+__all__ = ["Recipe", "RECIPES", "recipe", "base_dir", "SEED"]
 
 #: Every zoo model trains from this seed.
 SEED = 1
