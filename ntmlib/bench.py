@@ -7,7 +7,8 @@
     python -m ntmlib.bench --throughput-only    # (a) only
     python -m ntmlib.bench --convergence-only --seeds 3
 
-(a) Throughput: one training iteration (forward, backward, clipping, RMSProp step)
+(a) Throughput: one training iteration (:func:`~ntmlib.training.train_step`: forward,
+    backward, clipping, RMSProp step)
     of NTM-LSTM on copy at length 20 (41 time steps), for batch sizes 1, 32 and 64,
     eager and with ``torch.compile`` of the per-step function; the compile time (the
     first iteration) is reported separately.
@@ -23,21 +24,7 @@ and, by default, one after another with one intra-op thread, so that the timings
 one run are not disturbed by the next. The load average is printed beside the
 results: on a shared machine timings vary by up to 1.5x.
 
-Measured on the project's 2-core machine (torch 2.13.0 CPU, 1 thread, other work
-running beside it: load average 1.4 rising to 4.9):
-
-=====  ========================  ===========================  ==============
-batch  eager ms/it (seq/s)       compiled ms/it (seq/s)       compile, warm
-=====  ========================  ===========================  ==============
-1      50.9 (20)                 28.9 (35)                    2.5 s
-32     138.5 (231)               54.9 (583)                   2.4 s
-64     207.2 (309)               82.8 (772)                   9.7 s
-=====  ========================  ===========================  ==============
-
-A cold compile (empty inductor cache) took 18-35 s per batch size. Time to converge
-with the defaults (compiled, batch 32, RMSProp lr 3e-4), seeds 0-4: 5 of 5
-converged, none diverged; median 37.7 s (34.5-56.3 s), median 35,200 sequences
-(32,000-41,600). Eager, seeds 0-2: 49.5-97.9 s (22,400-44,800 sequences).
+The figures measured on this project's machine are in data/RESULTS.md ("Training speed").
 """
 from __future__ import annotations
 
@@ -68,12 +55,10 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
     ``device`` (default: the CPU) is where the model and the batches go; on a CUDA device
     the timings wait for it to finish (``torch.cuda.synchronize``)."""
     import torch
-    from torch import nn
 
     from .paper import build_model
-    from .metrics import cost_bits
     from .tasks import CopyTask
-    from .training import TrainConfig, make_optimizer
+    from .training import TrainConfig, make_optimizer, train_step
 
     if threads is not None:
         torch.set_num_threads(threads)
@@ -91,17 +76,12 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
         model.compile_step()
     task = CopyTask(LENGTH, LENGTH)
     generator = torch.Generator().manual_seed(seed)
-    params = list(model.parameters())
     times = []
     for _ in range(warmup + iterations):
-        x, y, mask = task.batch(batch_size, generator, device)
+        batch = task.batch(batch_size, generator, device)
         sync()
         start = time.perf_counter()
-        loss = cost_bits(model(x), y, mask)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_value_(params, config.clip)
-        optimizer.step()
+        train_step(model, optimizer, batch, config.clip)
         sync()
         times.append(time.perf_counter() - start)
     steady = statistics.median(times[warmup:])
@@ -208,7 +188,7 @@ def _format_convergence(rows: list[dict], summary: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ntmlib.bench", description=__doc__.split("\n\n")[0])
     part = parser.add_mutually_exclusive_group()
     part.add_argument("--throughput-only", action="store_true", help="only (a): time per training iteration")
@@ -228,10 +208,55 @@ def main(argv: list[str] | None = None) -> int:
                         help="(b): override a TrainConfig field, e.g. lr=1e-3 or compile=false (repeatable)")
     parser.add_argument("--json", default=None, help="also write every measurement to this JSON file")
     parser.add_argument("--_worker", nargs=2, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _throughput(args) -> list[dict]:
+    print(f"\n(a) training throughput, NTM-LSTM on copy at length {LENGTH} ({2 * LENGTH + 1} steps), "
+          f"median of {args.iterations} iterations:", flush=True)
+    rows = [_subprocess("throughput", {"batch_size": batch_size, "compile": mode == "compiled",
+                                       "iterations": args.iterations, "threads": args.threads})
+            for batch_size in [int(b) for b in args.batch_sizes.split(",")] for mode in args.modes.split(",")]
+    print(_format_throughput(rows))
+    print(_load(), flush=True)
+    return rows
+
+
+def _convergence(args, overrides: dict) -> dict:
+    seeds = _parse_seeds(args.seeds)
+    print(f"\n(b) time to converge on copy (bit errors/sequence < 0.1 at length {LENGTH}), "
+          f"{len(seeds)} seeds, default training configuration"
+          + (f" with {overrides}" if overrides else "") + f", {args.jobs} at a time:", flush=True)
+    arguments = [{"seed": seed, "max_steps": args.max_steps, "max_seconds": args.max_seconds,
+                  "threads": args.threads, **overrides} for seed in seeds]
+    if args.jobs <= 1:
+        rows = [_subprocess("convergence", a) for a in arguments]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(args.jobs) as pool:
+            rows = list(pool.map(lambda a: _subprocess("convergence", a), arguments))
+    summary = _summarise_convergence(rows)
+    print(_format_convergence(rows, summary))
+    print(_load(), flush=True)
+    return {"runs": rows, "summary": summary, "overrides": overrides}
+
+
+def _train_overrides(items: list[str]) -> dict:
+    overrides = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key.replace("-", "_")] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key.replace("-", "_")] = value
+    return overrides
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if args.quick:
         args.throughput_only, args.batch_sizes, args.iterations = True, "32", 10
-
     if args._worker:
         kind, arguments = args._worker[0], json.loads(args._worker[1])
         function = measure_throughput if kind == "throughput" else measure_convergence
@@ -240,48 +265,13 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    overrides = {}
-    for item in args.train_arg:
-        key, _, value = item.partition("=")
-        try:
-            overrides[key.replace("-", "_")] = json.loads(value)
-        except json.JSONDecodeError:
-            overrides[key.replace("-", "_")] = value
     report = {"torch": torch.__version__, "cpus": os.cpu_count(), "threads": args.threads}
     print(f"ntmlib bench: torch {torch.__version__}, {os.cpu_count()} CPUs, {args.threads} thread(s) per run, "
           f"{_load()}", flush=True)
-
     if not args.convergence_only:
-        print(f"\n(a) training throughput, NTM-LSTM on copy at length {LENGTH} ({2 * LENGTH + 1} steps), "
-              f"median of {args.iterations} iterations:", flush=True)
-        rows = []
-        for batch_size in [int(b) for b in args.batch_sizes.split(",")]:
-            for mode in args.modes.split(","):
-                rows.append(_subprocess("throughput", {"batch_size": batch_size, "compile": mode == "compiled",
-                                                       "iterations": args.iterations, "threads": args.threads}))
-        print(_format_throughput(rows))
-        print(_load(), flush=True)
-        report["throughput"] = rows
-
+        report["throughput"] = _throughput(args)
     if not args.throughput_only:
-        seeds = _parse_seeds(args.seeds)
-        print(f"\n(b) time to converge on copy (bit errors/sequence < 0.1 at length {LENGTH}), "
-              f"{len(seeds)} seeds, default training configuration"
-              + (f" with {overrides}" if overrides else "") + f", {args.jobs} at a time:", flush=True)
-        arguments = [{"seed": seed, "max_steps": args.max_steps, "max_seconds": args.max_seconds,
-                      "threads": args.threads, **overrides} for seed in seeds]
-        if args.jobs <= 1:
-            rows = [_subprocess("convergence", a) for a in arguments]
-        else:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(args.jobs) as pool:
-                rows = list(pool.map(lambda a: _subprocess("convergence", a), arguments))
-        summary = _summarise_convergence(rows)
-        print(_format_convergence(rows, summary))
-        print(_load(), flush=True)
-        report["convergence"] = {"runs": rows, "summary": summary, "overrides": overrides}
-
+        report["convergence"] = _convergence(args, _train_overrides(args.train_arg))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(report, handle, indent=2)

@@ -18,30 +18,25 @@ and the same on every machine (data is drawn on the CPU, docs/tasks.md).
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import sys
-import zlib
 
 import torch
 
-from . import cli
 from .paper import ARCHITECTURES, TASK_NAMES, check_names
-from .metrics import bit_errors_per_sequence, cost_bits_per_sequence
-from .tasks import NGRAMS_VALIDATION_SIZE, Task, get_task, optimal_cost_bits
+from .tasks import NGRAMS_VALIDATION_SIZE, Task, get_task
+from .training import cli
+# Evaluation's whole public API in one module for its users; the measuring itself lives in the
+# training layer below, because training measures its models the same way.
+from .training.evaluation import case_generator, case_task, draw_batches, evaluate_batches, evaluate_task
 from .validation import check_int, torch_threads
 
-__all__ = ["evaluate", "evaluate_task", "evaluate_batches", "draw_batches", "evaluation_cases", "case_task", "format_rows", "main", "case_generator",
-           "DEFAULT_SEQUENCES"]
+__all__ = ["evaluate", "evaluation_cases", "format_rows", "main", "DEFAULT_SEQUENCES",
+           "evaluate_task", "evaluate_batches", "draw_batches", "case_task", "case_generator"]
 
 #: Sequences per case unless told otherwise (N-grams: the paper's 1000-sequence validation set).
 DEFAULT_SEQUENCES = 500
-
-
-def case_generator(seed: int, case: str) -> torch.Generator:
-    """The data stream of one evaluation case: a CPU generator seeded by (seed, case name)."""
-    return torch.Generator().manual_seed(int(seed) * 1_000_003 + zlib.crc32(case.encode("utf-8")))
 
 
 def evaluation_cases(task_name: str, **task_kwargs) -> dict[str, Task]:
@@ -52,119 +47,6 @@ def evaluation_cases(task_name: str, **task_kwargs) -> dict[str, Task]:
     cases = {"training": task}
     cases.update((name, case) for name, case in task.generalisation_cases().items() if name != "training")
     return cases
-
-
-#: Letters of a case name and the task fields they fix: "L=15,R=8" is length 15, 8 repeats.
-CASE_FIELDS = {"L": "length", "R": "repeats", "K": "items"}
-
-
-def case_task(task: Task, name: str) -> Task:
-    """The task of case ``name``: one of ``task.generalisation_cases()``, or a case named
-    like them, e.g. "L=15,R=8" (repeat copy), "L=60" (copy), "K=9" (associative recall),
-    each letter fixing one of the task's ranges (fields not named keep ``task``'s)."""
-    known = task.generalisation_cases()
-    if name in known:
-        return known[name]
-    changes = {}
-    for part in str(name).split(","):
-        letter, _, value = part.strip().partition("=")
-        field = CASE_FIELDS.get(letter)
-        if field is None or not hasattr(task, f"min_{field}") or not value.isdigit():
-            letters = [k for k, v in CASE_FIELDS.items() if hasattr(task, f"min_{v}")]
-            raise ValueError(f"unknown case {name!r} for {task.name}; expected one of {list(known)} or "
-                             f"comma-separated LETTER=N with LETTER in {letters}")
-        changes[f"min_{field}"] = changes[f"max_{field}"] = int(value)
-    return dataclasses.replace(task, **changes)
-
-
-def draw_batches(task: Task, *, sequences: int, generator: torch.Generator, batch_size: int = 50,
-                 device=None) -> list:
-    """``sequences`` sequences of ``task`` from ``generator`` as a list of batches of at most
-    ``batch_size`` (one length per batch, as the tasks draw them)."""
-    return [task.batch(size, generator, device) for size in _sizes(sequences, batch_size)]
-
-
-def evaluate_task(model: torch.nn.Module, task: Task, *, sequences: int, generator: torch.Generator,
-                  batch_size: int = 50, device=None) -> dict:
-    """Cost and bit errors per sequence of ``model`` on ``sequences`` fresh sequences of
-    ``task`` drawn from ``generator`` in batches of ``batch_size`` (one length per batch).
-
-    Returns ``{"sequences", "cost_bits", "bit_errors"}`` (averages per sequence, ntmlib.metrics) and, where
-    they apply: ``optimal_cost_bits`` / ``excess_bits`` (N-grams, paper eq. 10) and
-    ``end_marker_errors`` / ``end_marker_correct`` / ``data_bit_errors`` (repeat copy:
-    the share of sequences whose end-marker channel is right on every target step).
-    The model runs in eval mode without gradients; its training flag is restored.
-    """
-    device = torch.device(device) if device is not None else next(model.parameters()).device
-    # Draw and evaluate one batch at a time (a long case need not sit in memory at once).
-    figures = [evaluate_batches(model, task.name, draw_batches(task, sequences=size, generator=generator,
-                                                               batch_size=size, device=device))
-               for size in _sizes(sequences, batch_size)]
-    return _merge(figures)
-
-
-def _sizes(sequences: int, batch_size: int) -> list[int]:
-    """Batch sizes that add up to ``sequences`` (integers >= 1, NumPy's too: ValueError otherwise)."""
-    try:
-        sequences, batch_size = check_int("sequences", sequences, 1), check_int("batch_size", batch_size, 1)
-    except TypeError as error:
-        raise ValueError(str(error)) from None
-    return [batch_size] * (sequences // batch_size) + ([sequences % batch_size] if sequences % batch_size else [])
-
-
-def _merge(figures: list[dict]) -> dict:
-    total = sum(f["sequences"] for f in figures)
-    row = {"sequences": total}
-    for name in figures[0]:
-        if name not in ("sequences", "excess_bits"):
-            row[name] = sum(f[name] * f["sequences"] for f in figures) / total
-    if "optimal_cost_bits" in row:
-        row["excess_bits"] = row["cost_bits"] - row["optimal_cost_bits"]
-    return row
-
-
-@torch.no_grad()
-def evaluate_batches(model: torch.nn.Module, task_name: str, batches) -> dict:
-    """The figures of :func:`evaluate_task` on given batches ``(x, y, mask)`` of a task."""
-    was_training = model.training
-    model.eval()
-    totals: dict[str, float] = {}
-    sequences = 0
-
-    def add(name, values):
-        totals[name] = totals.get(name, 0.0) + float(values.double().sum())
-
-    try:
-        for x, y, mask in batches:
-            sequences += x.shape[0]
-            logits = _eager_forward(model, x).float()
-            add("cost_bits", cost_bits_per_sequence(logits, y, mask))
-            add("bit_errors", bit_errors_per_sequence(logits, y, mask))
-            if task_name == "ngrams":
-                add("optimal_cost_bits", optimal_cost_bits(y[..., 0].cpu()))
-            if task_name == "repeat-copy":
-                marker_wrong = ((logits[..., 8] > 0) != (y[..., 8] > 0.5)) & (mask != 0)
-                add("end_marker_errors", marker_wrong.sum(dim=1))
-                add("end_marker_correct", (~marker_wrong.any(dim=1)).float())
-                add("data_bit_errors", bit_errors_per_sequence(logits[..., :8], y[..., :8], mask))
-    finally:
-        model.train(was_training)
-    if not sequences:
-        raise ValueError("no sequences to evaluate")
-    row = {"sequences": sequences}
-    row.update({name: total / sequences for name, total in totals.items()})
-    if "optimal_cost_bits" in row:
-        row["excess_bits"] = row["cost_bits"] - row["optimal_cost_bits"]
-    return row
-
-
-def _eager_forward(model, x):
-    """Run ``model(x)`` with an NTM's per-step function uncompiled: a compiled step
-    would compile again for a new batch size or for no-grad mode (measured during development)."""
-    if not hasattr(model, "uncompiled"):
-        return model(x)
-    with model.uncompiled():
-        return model(x)
 
 
 def evaluate(model: torch.nn.Module, task_name: str, *, sequences: int | None = None, seed: int = 0,
@@ -180,7 +62,7 @@ def evaluate(model: torch.nn.Module, task_name: str, *, sequences: int | None = 
 
     Runs with ``threads`` torch threads (1 by default, restored afterwards; None keeps
     torch's setting): at torch's default of one thread per core an NTM's small operations
-    wait on each other (one case measured 7.55 s at 2 threads, 0.89 s at 1 on 2 cores).
+    wait on each other (data/RESULTS.md, "Training speed", has the measurement).
     """
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"expected model to be a torch.nn.Module (e.g. zoo.load(task, arch)), got {type(model).__name__}")

@@ -6,6 +6,7 @@ because a flag passed as a size is a bug.
 """
 from __future__ import annotations
 
+import math
 import numbers
 from contextlib import contextmanager
 
@@ -67,3 +68,20 @@ def torch_threads(threads: int | None):
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def check_count(name: str, value, minimum: int = 1) -> int:
+    """A setting that counts something, as a Python int: ValueError unless an integer (not a bool)
+    >= ``minimum``, whatever is wrong with it (a configuration is checked as one value)."""
+    try:
+        return check_int(name, value, minimum)
+    except TypeError as error:
+        raise ValueError(str(error)) from None
+
+
+def check_number(name: str, value, *, positive: bool = True) -> float:
+    """A finite real number (not a bool) as a float, > 0 unless ``positive=False``; ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or (positive and value <= 0):
+        raise ValueError(f"{name} must be a finite {'positive ' if positive else ''}number, got {value!r}")
+    return float(value)

@@ -16,14 +16,13 @@ weights load with ``torch.load(weights_only=True)``.
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
 from pathlib import Path
 
 import torch
 
-from .checkpoint import CheckpointError, load_state_dict_file
+from .training.files import CheckpointError, load_state_dict_file, read_curve
 from .paper import ARCHITECTURES, TASK_NAMES, build_model, check_names
 
 __all__ = ["data_dir", "model_dir", "load", "load_dir", "available", "info", "curve", "train_command",
@@ -157,22 +156,6 @@ def info(task: str, arch: str) -> dict:
     """The content of ``config.json`` for (task, arch): model arguments, training
     settings, seed, device, torch version, wall time, sequences seen, best figures."""
     return _read_json(model_dir(task, arch) / CONFIG_FILE, task, arch)
-
-
-def _number(text: str):
-    if text == "":
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
-
-
-def read_curve(path: str | os.PathLike) -> list[dict]:
-    """A ``curve.csv`` as a list of dicts with numbers parsed (empty cells become None)."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        return [{key: _number(value) for key, value in row.items()} for row in csv.DictReader(handle)]
 
 
 def curve(task: str, arch: str) -> list[dict]:

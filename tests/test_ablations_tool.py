@@ -2,6 +2,7 @@
 import json
 
 from ntmlib import zoo
+from ntmlib.training.recipes import recipe
 
 from helpers import load_tool
 
@@ -10,10 +11,14 @@ def test_commands_differ_only_in_the_ablated_option(tmp_path):
     tool = load_tool("ablations")
     commands = {v: tool.command(v, 1, tmp_path / v) for v in tool.VARIANTS}
     assert "--model-arg" not in commands["full"]
-    assert commands["gamma-1"][-2:] == ["--model-arg", "fixed_gamma=1.0"]
-    assert commands["no-shift"][-2:] == ["--model-arg", "max_shift=0"]
+    for variant, option in (("gamma-1", "fixed_gamma=1.0"), ("no-shift", "max_shift=0")):
+        at = commands[variant].index("--model-arg")
+        assert commands[variant][at + 1] == option and commands[variant].count("--model-arg") == 1
+        rest = commands[variant][:at] + commands[variant][at + 2:]
+        assert rest == [str(tmp_path / variant) if a == str(tmp_path / "full") else a for a in commands["full"]]
     steps = {c[c.index("--steps") + 1] for c in commands.values()}
-    assert steps == {str(tool.SEQUENCES // tool.BATCH)}  # the same budget for every variant
+    batch = recipe("copy", "ntm-lstm").config.batch_size
+    assert steps == {str(tool.SEQUENCES // batch)}  # the same budget for every variant
 
 
 def test_train_measure_and_ship_a_tiny_run(tmp_path, monkeypatch):
@@ -21,7 +26,7 @@ def test_train_measure_and_ship_a_tiny_run(tmp_path, monkeypatch):
     full_command = tool.command
     monkeypatch.setattr(tool, "command", lambda *a: full_command(*a) + ["--no-compile", "--eval-sequences", "4",
                                                                         "--eval-every", "1"])
-    monkeypatch.setattr(tool, "SEQUENCES", 2 * tool.BATCH)
+    monkeypatch.setattr(tool, "SEQUENCES", 2 * recipe("copy", "ntm-lstm").config.batch_size)
     monkeypatch.setattr(tool, "LENGTHS", (3, 5))
     monkeypatch.setattr(tool, "TEST_SEQUENCES", 2)
     monkeypatch.setattr(tool, "OUT", tmp_path / "data")

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-import ntmlib.training as training
+from ntmlib.training import loop
 from ntmlib import zoo
 from ntmlib.baseline import StackedLSTM
-from ntmlib.checkpoint import CheckpointError
+from ntmlib.training.files import CheckpointError
 from ntmlib.paper import build_model
 from ntmlib.controllers import make_controller
 from ntmlib.evaluate import evaluate
@@ -192,7 +192,7 @@ def test_zoo_load_names_a_broken_config(tmp_path, monkeypatch, run_dir):
 
 
 def test_after_a_divergence_before_any_model_no_model_is_claimed(monkeypatch, tmp_path):
-    monkeypatch.setattr(training, "cost_bits", lambda logits, y, mask: (logits * float("nan")).sum())
+    monkeypatch.setattr(loop, "cost_bits", lambda logits, y, mask: (logits * float("nan")).sum())
     with pytest.raises(TrainingDiverged) as error:
         train(TrainConfig(steps=500, out=str(tmp_path), **{**tiny_training(seed=0), "max_bad_steps": 2, "eval_every": 100}))
     message = str(error.value)

@@ -1,13 +1,13 @@
-"""Fine-tuned zoo models (tools/train_zoo.py FINE_TUNES), the write-focus ablation
+"""Fine-tuned zoo models (the recipes with a fine_tune, tools/train_zoo.py), the write-focus ablation
 (tools/write_focus.py) and how data/RESULTS.md reports them (tools/results.py)."""
-import csv
 import json
 
 import torch
 
 from ntmlib import zoo
-from ntmlib.checkpoint import load_state_dict_file
-from ntmlib.training import TrainConfig, train
+from ntmlib.training.files import load_state_dict_file, read_curve
+from ntmlib.training import TrainConfig, build_parser, config_from_args, train
+from ntmlib.training.recipes import RECIPES, recipe
 
 from helpers import load_tool, tiny_training
 
@@ -20,28 +20,39 @@ def _flag(cmd, name):
     return cmd[cmd.index(name) + 1] if name in cmd else None
 
 
+FINE_TUNED = [key for key, found in RECIPES.items() if found.fine_tune is not None]
+
+
+def _config(cmd):
+    return config_from_args(build_parser().parse_args(cmd[3:]))
+
+
 def test_a_fine_tuned_model_trains_its_base_first_then_fine_tunes_from_it():
-    for task, arch in train_zoo.FINE_TUNES:
+    assert FINE_TUNED
+    for task, arch in FINE_TUNED:
         base = train_zoo.command(task, arch)
         assert _flag(base, "--out") == f"data/{task}/{arch}/base"
         tune = train_zoo.fine_tune_command(task, arch)
         assert _flag(tune, "--init-from") == f"data/{task}/{arch}/base" and "--resume" in tune
         assert float(_flag(tune, "--write-focus")) > 0 and _flag(tune, "--select-on")
-        assert _flag(tune, "--steps") == str(train_zoo.FINE_TUNES[task, arch][0])
+        assert _flag(tune, "--steps") == str(recipe(task, arch).fine_tune.config.steps)
         # The ablation changes lambda and the seed, nothing else.
-        off = train_zoo.fine_tune_command(task, arch, seed=7, write_focus="0", out="x")
-        assert _flag(off, "--write-focus") == "0" and _flag(off, "--seed") == "7" and _flag(off, "--out") == "x"
-        changed = {off.index(flag) + 1 for flag in ("--write-focus", "--seed", "--out")}
-        assert len(off) == len(tune) and all(a == b for i, (a, b) in enumerate(zip(off, tune)) if i not in changed)
+        off = train_zoo.fine_tune_command(task, arch, seed=7, write_focus=0.0, out="x")
+        assert "--write-focus" not in off and _flag(off, "--seed") == "7" and _flag(off, "--out") == "x"
+        tuned, ablated = _config(tune).to_dict(), _config(off).to_dict()
+        assert {key for key in tuned if tuned[key] != ablated[key]} == {"write_focus", "seed", "out"}
+        assert ablated["write_focus"] == 0.0
     assert _flag(train_zoo.command("copy", "ntm-lstm"), "--out") == "data/copy/ntm-lstm"
 
 
 def test_dry_run_lists_the_fine_tune_and_counts_its_time(capsys):
-    task, arch = next(iter(train_zoo.FINE_TUNES))
+    task, arch = FINE_TUNED[0]
     assert train_zoo.main(["--dry-run", "--only", f"{task}/{arch}"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and "--init-from" in out[2]
-    assert train_zoo.expected_seconds(task, arch) > train_zoo.BUDGETS[task][0]
+    found = recipe(task, arch)
+    assert found.total_seconds == found.seconds + found.fine_tune.seconds > found.seconds
+    assert f"{found.total_seconds / 60:.0f} min of training" in out[0]
 
 
 def test_shipping_joins_the_curves_and_keeps_the_fine_tuned_weights(tmp_path):
@@ -51,7 +62,7 @@ def test_shipping_joins_the_curves_and_keeps_the_fine_tuned_weights(tmp_path):
                       select_on="L=6", **settings))
     (tmp_path / "dest").mkdir()
     train_zoo.ship_fine_tune(tmp_path / "base", tmp_path / "tuned", tmp_path / "dest")
-    rows = zoo.read_curve(tmp_path / "dest" / "curve.csv")
+    rows = read_curve(tmp_path / "dest" / "curve.csv")
     assert [r["step"] for r in rows] == [5, 10, 15] and [r["sequences"] for r in rows] == [20, 40, 60]
     assert rows[0]["wall_seconds"] < rows[1]["wall_seconds"] < rows[2]["wall_seconds"]
     assert rows[2]["select_cost_bits"] >= 0 and rows[0].get("select_cost_bits") is None

@@ -1,6 +1,11 @@
 """The zoo's scripts: tools/train_zoo.py builds the training commands, tools/results.py
 writes data/RESULTS.md."""
 import json
+from dataclasses import replace
+
+from ntmlib.paper import ARCHITECTURES, TASK_NAMES
+from ntmlib.training import build_parser, config_from_args
+from ntmlib.training.recipes import RECIPES, base_dir, recipe
 
 from helpers import load_tool
 
@@ -12,29 +17,41 @@ def _flag(cmd, name):
     return cmd[cmd.index(name) + 1] if name in cmd else None
 
 
+def _config(cmd):
+    return config_from_args(build_parser().parse_args(cmd[3:]))
+
+
 def test_wall_time_budget_is_shared_by_the_three_architectures_of_a_task():
-    for task, (seconds, _) in train_zoo.BUDGETS.items():
-        commands = [train_zoo.command(task, arch) for arch in train_zoo.ARCHS if (task, arch) not in train_zoo.STEPS]
-        assert {_flag(cmd, "--max-seconds") for cmd in commands} <= {str(seconds)}
+    for task in TASK_NAMES:
+        timed = [recipe(task, arch) for arch in ARCHITECTURES if recipe(task, arch).config.max_seconds is not None]
+        assert len({r.config.max_seconds for r in timed}) == 1 and all(r.seconds == r.config.max_seconds for r in timed)
+        for found in timed:
+            assert _flag(train_zoo.command(task, found.config.arch), "--max-seconds") == f"{found.config.max_seconds:g}"
     lstm = train_zoo.command("copy", "lstm")
     assert "--memory-init" not in lstm and _flag(lstm, "--out") == "data/copy/lstm" and "--resume" in lstm
 
 
 def test_step_budgets_replace_the_wall_time_and_match_for_the_baseline():
-    for (task, arch), (steps, _) in train_zoo.STEPS.items():
+    by_steps = {key: found for key, found in RECIPES.items() if found.config.max_seconds is None}
+    assert by_steps
+    for (task, arch), found in by_steps.items():
         cmd = train_zoo.command(task, arch)
-        assert _flag(cmd, "--steps") == str(steps) and "--max-seconds" not in cmd
-    # The LSTM baseline of a task gets at least the sequences of any NTM trained by steps.
-    for (task, arch), (steps, _) in train_zoo.STEPS.items():
-        if arch != "lstm":
-            assert train_zoo.STEPS.get((task, "lstm"), (0,))[0] >= steps
+        assert _flag(cmd, "--steps") == str(found.config.steps) and "--max-seconds" not in cmd
+        # The LSTM baseline of a task gets at least the sequences of any NTM trained by steps.
+        assert recipe(task, "lstm").config.max_seconds is None and recipe(task, "lstm").config.steps >= found.config.steps
+
+
+def test_every_command_trains_its_recipe_resumably_into_data():
+    for (task, arch), found in RECIPES.items():
+        config = _config(train_zoo.command(task, arch))
+        assert config == replace(found.config, out=base_dir(task, arch), resume=True, progress=False)
 
 
 def test_dry_run_prints_every_command_and_the_expected_time(capsys):
     assert train_zoo.main(["--dry-run", "--only", "priority-sort"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("3 runs") and len(out) == 4
-    longest = max(train_zoo.STEPS.get(("priority-sort", a), (None, 720))[1] for a in train_zoo.ARCHS)
+    longest = max(recipe("priority-sort", a).seconds for a in ARCHITECTURES)
     assert f"about {longest / 60:.0f} min wall time" in out[0]
 
 

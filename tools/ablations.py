@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 from ntmlib.book import report
 from ntmlib import zoo  # noqa: E402
-from ntmlib.checkpoint import atomic_write_json, write_checksum  # noqa: E402
+from ntmlib.training.files import atomic_write_json, read_curve, write_checksum  # noqa: E402
 from ntmlib.evaluate import case_generator, evaluate_task  # noqa: E402
 from ntmlib.tasks import get_task  # noqa: E402
+from ntmlib.training.config import command_line  # noqa: E402
+from ntmlib.training.recipes import recipe  # noqa: E402
 
 OUT = ROOT / "data" / "ablations"
 VARIANTS = {
@@ -47,17 +50,17 @@ VARIANTS = {
 }
 SEEDS = (1,)  # the zoo's seed; --seed adds others
 SEQUENCES = 60_000  # the budget of every variant (the zoo's NTM-LSTM converged at 38,400)
-BATCH = 32
 LENGTHS = (10, 20, 30, 40, 50, 60, 80, 100, 120)
 TEST_SEQUENCES = 100  # per length
 SHIPPED = (zoo.MODEL_FILE, zoo.CONFIG_FILE, zoo.CURVE_FILE)
 
 
 def command(variant: str, seed: int, run_dir: Path) -> list[str]:
-    model_args = [arg for key, value in VARIANTS[variant].items() for arg in ("--model-arg", f"{key}={value}")]
-    return [sys.executable, "-m", "ntmlib.training", "--task", "copy", "--arch", "ntm-lstm", "--seed", str(seed),
-            "--steps", str(SEQUENCES // BATCH), "--batch-size", str(BATCH), "--threads", "1",
-            "--out", str(run_dir), "--resume", "--no-progress", *model_args]
+    """The zoo's copy NTM-LSTM recipe with one mechanism changed and a budget in sequences."""
+    zoo_recipe = recipe("copy", "ntm-lstm").config
+    config = replace(zoo_recipe, seed=seed, steps=SEQUENCES // zoo_recipe.batch_size, max_seconds=None,
+                     model_overrides=VARIANTS[variant], out=str(run_dir), resume=True, progress=False)
+    return [sys.executable, "-m", "ntmlib.training", *command_line(config)]
 
 
 def finished(run_dir: Path) -> bool:
@@ -95,7 +98,7 @@ def measure(variant: str, seed: int, run_dir: Path) -> dict:
 
 def _first_converged(run_dir: Path):
     """Sequences seen at the first evaluation below 0.1 bit errors (None: never)."""
-    row = report.converged_row(zoo.read_curve(run_dir / zoo.CURVE_FILE))
+    row = report.converged_row(read_curve(run_dir / zoo.CURVE_FILE))
     return None if row is None else int(row["sequences"])
 
 

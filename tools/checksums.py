@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ntmlib.checkpoint import read_digests, write_checksum  # noqa: E402
+from ntmlib.training.files import read_digests, write_checksum  # noqa: E402
 
 
 def check_or_write(path: Path) -> str:

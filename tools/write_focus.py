@@ -6,8 +6,8 @@ seeds and the same budget, every model evaluated as data/RESULTS.md evaluates th
     python tools/write_focus.py --seeds 1        # one seed only
     python tools/write_focus.py --runs DIR       # where the fine-tunes train (default runs/write-focus)
 
-Writes data/repeat-copy/ablation.json. The fine-tune is tools/train_zoo.py's recipe
-(FINE_TUNES) with only the seed and the term's weight lambda changed; seed 1, lambda 1 is
+Writes data/repeat-copy/ablation.json. The fine-tune is the zoo recipe's second stage
+(ntmlib.training.recipes) with only the seed and the term's weight lambda changed; seed 1, lambda 1 is
 the shipped model. The seed draws the fine-tune's training data (the starting weights are
 the same for all).
 """
@@ -29,6 +29,8 @@ import train_zoo  # noqa: E402  (the recipe)
 
 from ntmlib import zoo  # noqa: E402
 from ntmlib.evaluate import evaluate  # noqa: E402
+from ntmlib.training import recipes  # noqa: E402
+from ntmlib.training.config import command_line  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TASK, ARCH = "repeat-copy", "ntm-lstm"
@@ -50,7 +52,7 @@ def fine_tune(runs: Path, seed: int, write_focus: str) -> int:
     if _finished(out):
         return 0
     out.parent.mkdir(parents=True, exist_ok=True)
-    command = train_zoo.fine_tune_command(TASK, ARCH, seed=seed, write_focus=write_focus, out=str(out))
+    command = train_zoo.fine_tune_command(TASK, ARCH, seed=seed, write_focus=float(write_focus), out=str(out))
     with open(out.parent / f"{out.name}.log", "a") as log:
         return subprocess.call(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
 
@@ -107,10 +109,10 @@ def main(argv=None) -> int:
                      "wall_seconds": info["wall_seconds"], "best_sequences": info["best"]["sequences"],
                      "figures": figures(out)})
         print(f"seed {seed}, lambda {lam}: evaluated", file=sys.stderr, flush=True)
-    base_dir = ROOT / train_zoo.base_dir(TASK, ARCH)
-    steps, _, recipe = train_zoo.FINE_TUNES[TASK, ARCH]
+    base_dir = ROOT / recipes.base_dir(TASK, ARCH)
+    tune = recipes.recipe(TASK, ARCH).fine_tune.config
     data = {"command": "python tools/write_focus.py", "task": TASK, "arch": ARCH,
-            "settings": {"steps": steps, "recipe": recipe + train_zoo.FINE_TUNE_ARGS, "cases": list(CASES),
+            "settings": {"steps": tune.steps, "recipe": command_line(tune), "cases": list(CASES),
                          "sequences_per_case": SEQUENCES, "batch_size": BATCH_SIZE,
                          "evaluation_seed": 0},
             "base": {"sequences": json.loads((base_dir / "config.json").read_text())["sequences"],

@@ -15,9 +15,9 @@ import copy
 from dataclasses import dataclass
 
 from ..paper import ARCHITECTURES, TASK_NAMES
-from . import TrainConfig
+from .config import TrainConfig
 
-__all__ = ["Recipe", "RECIPES", "recipe", "SEED"]
+__all__ = ["Recipe", "RECIPES", "recipe", "base_dir", "SEED"]
 
 #: Every zoo model trains from this seed.
 SEED = 1

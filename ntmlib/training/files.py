@@ -1,4 +1,5 @@
-"""Crash-safe files for training runs: atomic writes and checkpoints that load safely.
+"""Crash-safe files for training runs: atomic writes, checkpoints that load safely, checksum
+sidecars and the learning curve ``curve.csv`` (written and read here).
 
 Every file a run writes (``checkpoint.pt``, ``model.pt``, ``config.json``,
 ``curve.csv``) goes through :func:`atomic_write`: the bytes go to a temporary file
@@ -23,9 +24,11 @@ stored as tensors (:func:`rng_state` / :func:`set_rng_state`).
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
+import math
 import os
 import random
 import tempfile
@@ -35,9 +38,15 @@ import torch
 
 __all__ = [
     "CHECKPOINT_NAME",
+    "CURVE_COLUMNS",
     "CheckpointError",
     "atomic_write",
     "atomic_write_text",
+    "atomic_write_json",
+    "atomic_write_checked",
+    "atomic_torch_save",
+    "write_curve",
+    "read_curve",
     "save_checkpoint",
     "load_checkpoint",
     "load_state_dict_file",
@@ -265,3 +274,48 @@ def set_rng_state(state: dict, **generators: torch.Generator) -> None:
     set_python_random_state(state["python"])
     for name, generator in generators.items():
         generator.set_state(state["generators"][name])
+
+
+# --- the learning curve ------------------------------------------------------------------
+
+#: Columns of ``curve.csv``, in order (``eval_optimal_cost_bits`` only for N-grams; a run's
+#: further columns, e.g. ``select_cost_bits``, follow).
+CURVE_COLUMNS = ("step", "sequences", "wall_seconds", "train_cost", "train_bit_errors",
+                 "eval_cost_bits", "eval_bit_errors", "lr")
+
+
+def _format_number(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(round(value, 6)) if math.isfinite(value) else str(value)
+    return str(value)
+
+
+def write_curve(path: str | os.PathLike, rows: list[dict]) -> Path:
+    """Rewrite ``curve.csv`` atomically: one row per evaluation, empty cells for None."""
+    columns = list(CURVE_COLUMNS)
+    for row in rows:
+        columns += [key for key in row if key not in columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_format_number(row.get(column)) for column in columns])
+    return atomic_write_text(path, buffer.getvalue())
+
+
+def _parse_number(text: str):
+    if text == "":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+
+
+def read_curve(path: str | os.PathLike) -> list[dict]:
+    """A ``curve.csv`` as a list of dicts with numbers parsed (empty cells become None)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [{key: _parse_number(value) for key, value in row.items()} for row in csv.DictReader(handle)]

@@ -7,8 +7,8 @@ import math
 import os
 import sys
 
-from .checkpoint import CheckpointError
-from .runguard import DirectoryInUse
+from .files import CheckpointError
+from .guard import DirectoryInUse
 
 __all__ = ["Parser", "integer", "number", "fail", "one_line", "python_command", "USAGE_ERROR", "INTERRUPTED",
            "EXPECTED_ERRORS"]

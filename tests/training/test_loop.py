@@ -1,5 +1,5 @@
-"""ntmlib.training: learning on a tiny copy task, the divergence guard, the files a run
-writes, the defaults and the errors for impossible settings."""
+"""ntmlib.training.loop: learning on a tiny copy task, train_step, the divergence guard, the files a run
+writes, the command line and the progress bar."""
 
 import csv
 import json
@@ -7,12 +7,12 @@ import json
 import pytest
 import torch
 
-import ntmlib.training as training
-from ntmlib import checkpoint as ckpt
-from ntmlib import zoo
+from ntmlib.paper import build_model
+from ntmlib.tasks import get_task
+from ntmlib.training import files as ckpt
+from ntmlib.training import loop
 from ntmlib.evaluate import evaluate
-from ntmlib.training import (CURVE_COLUMNS, TrainConfig, TrainingDiverged, default_learning_rate, main,
-                          resolve_device, train)
+from ntmlib.training import CURVE_COLUMNS, TrainConfig, TrainingDiverged, main, make_optimizer, train, train_step
 
 from helpers import tiny_training
 
@@ -25,7 +25,7 @@ def test_a_few_hundred_steps_lower_the_cost():
                          eval_sequences=32, compile=False, progress=False, seed=0, task_kwargs={"max_length": 4},
                          model_overrides={"memory_size": 12, "memory_width": 8, "controller_size": 32})
     torch.manual_seed(0)
-    untrained = training.build_model("copy", "ntm-lstm", **config.model_arguments())
+    untrained = build_model("copy", "ntm-lstm", **config.model_arguments())
     result = train(config)
     before = evaluate(untrained, "copy", sequences=64, seed=9, cases=["training"], task_kwargs={"max_length": 4})
     after = evaluate(result.model, "copy", sequences=64, seed=9, cases=["training"], task_kwargs={"max_length": 4})
@@ -77,7 +77,7 @@ class Poison:
 
     def __init__(self, bad_calls, kind="loss"):
         self.bad_calls, self.kind, self.calls = bad_calls, kind, 0
-        self.real = training.cost_bits
+        self.real = loop.cost_bits
 
     def __call__(self, logits, y, mask):
         loss = self.real(logits, y, mask)
@@ -103,7 +103,7 @@ class _NaNGradient(torch.autograd.Function):
 def test_non_finite_steps_are_skipped_and_never_reach_the_weights(monkeypatch, tmp_path, kind):
     clean = train(TrainConfig(steps=4, **TINY))  # the weights after the 4 good steps
     poison = Poison(lambda call: 5 <= call <= 8, kind)  # steps 5..8 bad: fewer than max_bad_steps
-    monkeypatch.setattr(training, "cost_bits", poison)
+    monkeypatch.setattr(loop, "cost_bits", poison)
     result = train(TrainConfig(steps=8, out=str(tmp_path), **{**TINY, "eval_every": 4}))
     assert result.skipped_steps == 4 and result.rollbacks == []
     final = ckpt.load_checkpoint(tmp_path / "checkpoint.pt")["model"]
@@ -115,7 +115,7 @@ def test_non_finite_steps_are_skipped_and_never_reach_the_weights(monkeypatch, t
 
 def test_repeated_divergence_rolls_back_and_halves_the_learning_rate(monkeypatch, tmp_path, capsys):
     poison = Poison(lambda call: 8 <= call <= 17)  # ten bad steps in a row: steps 8..17
-    monkeypatch.setattr(training, "cost_bits", poison)
+    monkeypatch.setattr(loop, "cost_bits", poison)
     result = train(TrainConfig(steps=25, out=str(tmp_path), **TINY))
     assert len(result.rollbacks) == 1
     rollback = result.rollbacks[0]
@@ -130,7 +130,7 @@ def test_repeated_divergence_rolls_back_and_halves_the_learning_rate(monkeypatch
 
 
 def test_endless_divergence_stops_after_three_rollbacks(monkeypatch, tmp_path):
-    monkeypatch.setattr(training, "cost_bits", Poison(lambda call: call > 6))
+    monkeypatch.setattr(loop, "cost_bits", Poison(lambda call: call > 6))
     with pytest.raises(TrainingDiverged) as error:
         train(TrainConfig(steps=500, out=str(tmp_path), **TINY))
     message = str(error.value)
@@ -140,51 +140,6 @@ def test_endless_divergence_stops_after_three_rollbacks(monkeypatch, tmp_path):
     state = ckpt.load_checkpoint(tmp_path / "checkpoint.pt")
     assert all(torch.isfinite(t).all() for t in state["model"].values())
     assert all(torch.isfinite(t).all() for t in ckpt.load_state_dict_file(tmp_path / "model.pt").values())
-
-
-def test_default_learning_rates():
-    assert default_learning_rate("copy", "ntm-lstm") == pytest.approx(3e-4)  # measured during development (see its docstring)
-    assert default_learning_rate("copy", "lstm") == pytest.approx(9e-5)
-    assert default_learning_rate("copy", "ntm-lstm", batch_size=1) == pytest.approx(1e-4)  # the paper's
-    assert default_learning_rate("copy", "ntm-lstm", batch_size=4) == pytest.approx(2e-4)
-    assert default_learning_rate("copy", "ntm-lstm", "adam") == pytest.approx(1e-3)
-    resolved = TrainConfig(task="ngrams", arch="ntm-ff").resolved()
-    assert resolved.lr == pytest.approx(9e-5) and resolved.steps == training.DEFAULT_STEPS
-    assert resolved.checkpoint_every == resolved.eval_every
-    assert TrainConfig(arch="lstm").resolved().compile is False
-
-
-@pytest.mark.parametrize("field, value, match", [
-    ("task", "copying", "unknown task"),
-    ("arch", "gru", "unknown architecture"),
-    ("steps", 0, "steps"),
-    ("steps", -5, "steps"),
-    ("steps", 2.5, "steps"),
-    ("batch_size", 0, "batch_size"),
-    ("batch_size", True, "batch_size"),
-    ("lr", -1e-3, "lr"),
-    ("lr", float("nan"), "lr"),
-    ("optimizer", "sgd", "optimizer"),
-    ("eval_every", 0, "eval_every"),
-    ("device", "tpu", "device"),
-    ("momentum", 1.0, "momentum"),
-])
-def test_impossible_settings_are_clear_errors(field, value, match):
-    with pytest.raises(ValueError, match=match):
-        train(TrainConfig(**{**TINY, field: value}))
-
-
-def test_other_bad_settings(tmp_path):
-    with pytest.raises(ValueError, match="memory_init applies to the NTM"):
-        TrainConfig(arch="lstm", memory_init="learned").validate()
-    with pytest.raises(ValueError, match="resume needs an out directory"):
-        TrainConfig(resume=True).validate()
-    with pytest.raises(ValueError, match="eval_case"):
-        train(TrainConfig(**{**TINY, "eval_case": "L=21"}))
-    if not torch.cuda.is_available():
-        with pytest.raises(ValueError, match="CUDA is not available"):
-            resolve_device("cuda")
-    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def test_command_line(tmp_path, capsys):
@@ -217,13 +172,6 @@ def test_lr_drops_lower_the_rate_from_their_step():
     assert rates == pytest.approx({5: 2e-4, 10: 2e-4, 15: 1e-4, 20: 5e-5})
 
 
-@pytest.mark.parametrize("drops", [[[0, 0.5]], [[5, -1.0]], [[5, 0.0]], [[5]], [[10, 0.5], [5, 0.5]],
-                                   [[5, 0.5], [5, 0.5]], "5:0.5", [[2.5, 0.5]]])
-def test_bad_lr_drops_are_clear_errors(drops):
-    with pytest.raises(ValueError, match=r"lr_drops must be a list of \[step, factor\] pairs"):
-        TrainConfig(**{**TINY, "lr_drops": drops}).validate()
-
-
 def test_lr_drop_on_the_command_line(tmp_path, capsys):
     out = tmp_path / "run"
     args = ["--task", "copy", "--arch", "ntm-lstm", "--steps", "4", "--batch-size", "2", "--eval-every", "2",
@@ -232,7 +180,7 @@ def test_lr_drop_on_the_command_line(tmp_path, capsys):
     assert main(args) == 0
     info = json.loads((out / "config.json").read_text())
     assert info["train_config"]["lr_drops"] == [[3, 0.1]]
-    assert [row["lr"] for row in zoo.read_curve(out / "curve.csv")] == pytest.approx([1e-3, 1e-4])
+    assert [row["lr"] for row in ckpt.read_curve(out / "curve.csv")] == pytest.approx([1e-3, 1e-4])
     for bad in ("3", "x:0.5", "0:0.5", "3:-1"):
         with pytest.raises(SystemExit):
             main(args[:-4] + ["--lr-drop", bad])
@@ -243,7 +191,7 @@ def test_a_notebook_bar_that_ends_as_planned_is_full():
     """Chapter 6's bar: a run stopped early (target, max_seconds) ends with a full widget bar."""
     from tqdm.notebook import tqdm as notebook_tqdm
 
-    from ntmlib.training import _end_bar_full
+    from ntmlib.training.loop import _end_bar_full
 
     bar = notebook_tqdm(total=1000, display=False)
     bar.update(242)
@@ -255,13 +203,40 @@ def test_a_notebook_bar_that_ends_as_planned_is_full():
 
 def test_bf16_autocast_runs_the_forward_in_bfloat16_and_keeps_the_cost_float32():
     torch.manual_seed(0)
-    model = training.build_model("copy", "lstm")
-    task = training.get_task("copy")
+    model = build_model("copy", "lstm")
+    task = get_task("copy")
     x, y, mask = task.batch(4, torch.Generator().manual_seed(0), torch.device("cpu"))
-    exact = training._losses(model, TrainConfig(task="copy", arch="lstm"), x, y, mask)
-    half = training._losses(model, TrainConfig(task="copy", arch="lstm", autocast="bf16"), x, y, mask)
+    exact = loop.losses(model, (x, y, mask))
+    half = loop.losses(model, (x, y, mask), autocast=True)
     assert half[0].dtype == torch.float32 and half[2].dtype == torch.float32
     assert not torch.equal(exact[0], half[0])  # bfloat16 really ran
     assert float(half[2]) == pytest.approx(float(exact[2]), rel=0.02)
     with pytest.raises(ValueError, match="autocast must be one of"):
         TrainConfig(task="copy", arch="lstm", autocast="fp8").validate()
+
+
+def _step_setting():
+    torch.manual_seed(0)
+    model = build_model("copy", "lstm", hidden_size=8, num_layers=1)
+    config = TrainConfig(task="copy", arch="lstm", lr=1e-3).resolved()
+    batch = get_task("copy", max_length=3).batch(4, torch.Generator().manual_seed(0), torch.device("cpu"))
+    return model, make_optimizer(config, model.parameters()), batch
+
+
+def test_train_step_updates_every_weight_with_clipped_gradients():
+    model, optimizer, batch = _step_setting()
+    before = [p.detach().clone() for p in model.parameters()]
+    cost, errors = train_step(model, optimizer, batch, clip=1e-6)
+    assert cost == pytest.approx(float(loop.losses(model, batch)[2]), rel=0.05) and 0 <= errors
+    assert all((p.grad.abs() <= 1e-6).all() for p in model.parameters())  # clipped to [-clip, clip]
+    assert all(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
+
+
+def test_train_step_refuses_a_non_finite_loss_and_changes_nothing(monkeypatch):
+    model, optimizer, batch = _step_setting()
+    before = [p.detach().clone() for p in model.parameters()]
+    monkeypatch.setattr(loop, "cost_bits", lambda logits, y, mask: (logits * float("nan")).sum())
+    assert train_step(model, optimizer, batch, clip=10.0) is None
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
+    assert all(p.grad is None for p in model.parameters()) and not optimizer.state
+

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from ntmlib import checkpoint as ckpt
+from ntmlib.training import files as ckpt
 from ntmlib.training import TrainConfig, main, train
 
 from helpers import tiny_training

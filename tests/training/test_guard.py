@@ -11,9 +11,9 @@ import time
 import pytest
 import torch
 
-import ntmlib.training as training
-from ntmlib import checkpoint as ckpt
-from ntmlib import runguard, zoo
+from ntmlib import zoo
+from ntmlib.training import files as ckpt
+from ntmlib.training import guard, loop, state
 from ntmlib.ntm import NTM
 from ntmlib.training import TrainConfig, TrainingInterrupted, train
 
@@ -75,13 +75,13 @@ def test_a_second_run_on_the_same_out_refuses_and_the_first_finishes_intact(tmp_
     info = json.loads((out / "config.json").read_text())
     assert info["arch"] == "ntm-lstm" and info["stopped"] == "max_seconds"
     assert ckpt.load_checkpoint(out / "checkpoint.pt")["progress"]["step"] == info["steps"]
-    assert not (out / runguard.LOCK_NAME).exists()
+    assert not (out / guard.LOCK_NAME).exists()
 
 
 def test_the_lock_names_its_owner_within_one_process_too(tmp_path):
-    with runguard.owned_directory(tmp_path / "run"):
-        assert (tmp_path / "run" / runguard.LOCK_NAME).read_text().strip() == str(os.getpid())
-        with pytest.raises(runguard.DirectoryInUse, match=f"PID {os.getpid()}"):
+    with guard.owned_directory(tmp_path / "run"):
+        assert (tmp_path / "run" / guard.LOCK_NAME).read_text().strip() == str(os.getpid())
+        with pytest.raises(guard.DirectoryInUse, match=f"PID {os.getpid()}"):
             train(TrainConfig(steps=2, out=str(tmp_path / "run"), **TINY))
     assert not (tmp_path / "run").exists()  # made by the block, empty, so removed after it
 
@@ -91,10 +91,10 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path, capsys):
     dead.wait()
     out = tmp_path / "run"
     out.mkdir()
-    (out / runguard.LOCK_NAME).write_text(f"{dead.pid}\n")
+    (out / guard.LOCK_NAME).write_text(f"{dead.pid}\n")
     train(TrainConfig(steps=2, out=str(out), **{**TINY, "progress": True}))
     assert f"took over the lock of PID {dead.pid}" in capsys.readouterr().err
-    assert (out / "model.pt").exists() and not (out / runguard.LOCK_NAME).exists()
+    assert (out / "model.pt").exists() and not (out / guard.LOCK_NAME).exists()
 
 
 def test_a_run_that_fails_at_start_up_leaves_nothing(tmp_path, monkeypatch):
@@ -105,7 +105,7 @@ def test_a_run_that_fails_at_start_up_leaves_nothing(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(training, "draw_batches", broken)  # fails after the folder was made and locked
+    monkeypatch.setattr(state, "draw_batches", broken)  # fails after the folder was made and locked
     with pytest.raises(OSError, match="disk full"):
         train(TrainConfig(steps=2, out=str(out), **TINY))
     assert list(tmp_path.iterdir()) == []
@@ -217,8 +217,8 @@ def test_a_compile_is_announced_and_not_counted_in_max_seconds(monkeypatch, caps
 
     monkeypatch.setattr(NTM, "compile_step", slow_first_call)
     result = train(TrainConfig(steps=10_000, max_seconds=0.5, **{**TINY, "compile": True, "progress": True}))
-    assert training.COMPILE_NOTICE in capsys.readouterr().err
-    assert "once per machine and shape: ~1-2 min" in training.COMPILE_NOTICE
+    assert loop.COMPILE_NOTICE in capsys.readouterr().err
+    assert "once per machine and shape: ~1-2 min" in loop.COMPILE_NOTICE
     assert result.compile_seconds >= 1.0 and result.stopped == "max_seconds"
     assert result.steps > 1 and result.wall_seconds >= 1.0 + 0.5
 
