@@ -24,28 +24,13 @@ def plot_memory_use(trace, x, index: int = 0, *, read_heads=None, write_heads=No
     and white 1. Add and read vectors share one grey scale, so that a read
     vector that returns what was written looks the same as the add vector.
 
-    Parameters
-    ----------
-    trace:
-        :class:`ntmlib.ntm.NTMTrace` from ``model.trace(x)``.
-    x:
-        The inputs the trace was made from, ``(B, T, input_width)``.
-    index:
-        Which example of the batch.
-    read_heads, write_heads:
-        Head indices (an int or a list) to draw; ``None`` draws all heads.
-    locations:
-        ``"auto"`` shows only the locations in use (:func:`ntmlib.analysis.used_locations`
-        with ``threshold``, over the drawn heads), ``None`` all N, or an
-        explicit sequence of location indices.
-    mask:
-        ``(B, T)``: a dashed line marks where the targets begin.
-    task:
-        A task name, to name the input and output channels.
-
-    The figure's weighting panels are titled "write weightings" / "read
-    weightings" (with the head number when several are drawn); their
-    ``images[0]`` holds exactly ``trace.*_weightings[index, :, h, locations].T``.
+    ``trace`` is :class:`ntmlib.ntm.NTMTrace` from ``model.trace(x)``, ``x`` its inputs
+    ``(B, T, input_width)``, ``index`` the example drawn; ``read_heads``/``write_heads``: head
+    indices (int or list; ``None``: all); ``locations``: ``"auto"`` (the locations in use,
+    :func:`ntmlib.analysis.used_locations` with ``threshold``), ``None`` (all N) or explicit
+    indices; ``mask`` ``(B, T)``: a dashed line where the targets begin; ``task`` names the
+    channels. Weighting panels are titled "write/read weightings" (with the head number when
+    several are drawn); their ``images[0]`` holds ``trace.*_weightings[index, :, h, locations].T``.
     """
     reads = _select_heads(read_heads, trace.read_weightings.shape[2], "read")
     writes = _select_heads(write_heads, trace.write_weightings.shape[2], "write")
