@@ -36,6 +36,8 @@ import subprocess
 import sys
 import time
 
+from .paper import ARCHITECTURES
+
 __all__ = ["measure_throughput", "measure_convergence", "main"]
 
 LENGTH = 20
@@ -49,11 +51,13 @@ def _load() -> str:
 
 
 def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, warmup: int = 3,
-                       threads: int | None = 1, seed: int = 0, device=None) -> dict:
-    """Time training iterations of NTM-LSTM on copy at length 20 in this process.
+                       threads: int | None = 1, seed: int = 0, device=None, arch: str = "ntm-lstm",
+                       autocast: bool = False) -> dict:
+    """Time training iterations of ``arch`` on copy at length 20 in this process.
 
     ``device`` (default: the CPU) is where the model and the batches go; on a CUDA device
-    the timings wait for it to finish (``torch.cuda.synchronize``)."""
+    the timings wait for it to finish (``torch.cuda.synchronize``). ``autocast``: the
+    forward pass in bfloat16 (``TrainConfig.autocast="bf16"``)."""
     import torch
 
     from .paper import build_model
@@ -69,7 +73,7 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
             torch.cuda.synchronize(device)
 
     torch.manual_seed(seed)
-    model = build_model("copy", "ntm-lstm").to(device)
+    model = build_model("copy", arch).to(device)
     config = TrainConfig().resolved()
     optimizer = make_optimizer(config, model.parameters())
     if compile:
@@ -81,11 +85,12 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
         batch = task.batch(batch_size, generator, device)
         sync()
         start = time.perf_counter()
-        train_step(model, optimizer, batch, config.clip)
+        train_step(model, optimizer, batch, config.clip, autocast=autocast)
         sync()
         times.append(time.perf_counter() - start)
     steady = statistics.median(times[warmup:])
-    return {"batch_size": batch_size, "compile": compile, "ms_per_iteration": 1000 * steady,
+    return {"batch_size": batch_size, "compile": compile, "autocast": autocast, "arch": arch,
+            "ms_per_iteration": 1000 * steady,
             "sequences_per_second": batch_size / steady, "first_iteration_seconds": times[0],
             "compile_seconds": times[0] - steady if compile else None, "threads": torch.get_num_threads(),
             "iterations": iterations}
@@ -143,14 +148,18 @@ def _parse_seeds(text: str) -> list[int]:
     return list(range(int(text)))
 
 
+def _mode(row: dict) -> str:
+    return "compiled" if row["compile"] else "bf16" if row.get("autocast") else "eager"
+
+
 def _format_throughput(rows: list[dict]) -> str:
     lines = [f"{'batch':>5} {'mode':<9}{'ms/iteration':>14}{'sequences/s':>13}{'compile (s)':>13}"]
     for r in rows:
         if "error" in r:
-            lines.append(f"{r['batch_size']:>5} {'compiled' if r['compile'] else 'eager':<9}  error: {r['error']}")
+            lines.append(f"{r['batch_size']:>5} {_mode(r):<9}  error: {r['error']}")
             continue
         compile_s = f"{r['compile_seconds']:.1f}" if r["compile_seconds"] is not None else "-"
-        lines.append(f"{r['batch_size']:>5} {'compiled' if r['compile'] else 'eager':<9}"
+        lines.append(f"{r['batch_size']:>5} {_mode(r):<9}"
                      f"{r['ms_per_iteration']:>14.1f}{r['sequences_per_second']:>13.0f}{compile_s:>13}")
     return "\n".join(lines)
 
@@ -197,7 +206,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="only (a) at batch 32, 10 iterations, eager and compiled (about a minute)")
     parser.add_argument("--batch-sizes", default="1,32,64", help="batch sizes for (a)")
     parser.add_argument("--iterations", type=int, default=20, help="timed iterations per configuration in (a)")
-    parser.add_argument("--modes", default="eager,compiled", help="eager, compiled or both, for (a)")
+    parser.add_argument("--modes", default="eager,compiled",
+                        help="for (a), comma-separated: eager, compiled, bf16 (eager, the forward pass in bfloat16)")
+    parser.add_argument("--arch", default="ntm-lstm", choices=ARCHITECTURES, help="the model timed in (a)")
     parser.add_argument("--seeds", default="5", help='(b): a count ("5": seeds 0-4) or a list ("0,3" or "2-4")')
     parser.add_argument("--max-steps", type=int, default=5000, help="(b): give up after this many steps")
     parser.add_argument("--max-seconds", type=float, default=600, help="(b): give up after this many seconds")
@@ -212,9 +223,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _throughput(args) -> list[dict]:
-    print(f"\n(a) training throughput, NTM-LSTM on copy at length {LENGTH} ({2 * LENGTH + 1} steps), "
+    print(f"\n(a) training throughput, {args.arch} on copy at length {LENGTH} ({2 * LENGTH + 1} steps), "
           f"median of {args.iterations} iterations:", flush=True)
     rows = [_subprocess("throughput", {"batch_size": batch_size, "compile": mode == "compiled",
+                                       "autocast": mode == "bf16", "arch": args.arch,
                                        "iterations": args.iterations, "threads": args.threads})
             for batch_size in [int(b) for b in args.batch_sizes.split(",")] for mode in args.modes.split(",")]
     print(_format_throughput(rows))

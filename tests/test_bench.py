@@ -1,0 +1,18 @@
+"""ntmlib.bench: the throughput measurement, including the bfloat16 mode of the LSTM baseline."""
+import pytest
+
+from ntmlib import bench
+
+
+def test_bf16_throughput_of_the_lstm_baseline_is_measured_and_labelled():
+    row = bench.measure_throughput(2, compile=False, iterations=2, warmup=0, arch="lstm", autocast=True)
+    assert row["arch"] == "lstm" and row["autocast"] is True and row["ms_per_iteration"] > 0
+    table = bench._format_throughput([row, {**row, "autocast": False}])
+    assert [line.split()[1] for line in table.splitlines()[1:]] == ["bf16", "eager"]
+
+
+def test_bench_refuses_an_unknown_architecture(capsys):
+    with pytest.raises(SystemExit) as stop:
+        bench.main(["--throughput-only", "--arch", "gru"])
+    assert stop.value.code == 2
+    assert "invalid choice: 'gru'" in capsys.readouterr().err
