@@ -69,7 +69,7 @@ PRIORITY_SORT_DROPS = [[25_000, 0.333333], [29_000, 0.333333], [30_400, 0.333333
 # Copy with the LSTM baseline: in the 300 s of the copy budget it saw 25k sequences and had
 # learned nothing (32 bit errors at length 10, 68 at 20); the paper trains its LSTMs for
 # ~1M sequences, so it gets 1M at the rule's 9e-5, then the paper's 3e-5 to 1.28M. The
-# forward pass runs in bfloat16 (autocast): 1.4x faster per iteration on this machine's
+# forward pass runs in bfloat16 (autocast): 1.3-1.4x faster per iteration on this machine's
 # CPU, with a learning curve that matched a float32 run of the same seed within 3 bits over
 # its first 2,000 iterations (data/RESULTS.md).
 MODEL_SETTINGS = {
