@@ -19,7 +19,7 @@ from .config import TrainConfig
 
 __all__ = ["Recipe", "RECIPES", "recipe", "base_dir", "SEED"]
 
-#: Every zoo model trains from this seed.
+#: Every zoo model trains from this seed but one (associative recall, NTM-LSTM: seed 2).
 SEED = 1
 #: A wall-time budget runs until ``max_seconds``; this many steps is a bound never reached.
 UNBOUNDED_STEPS = 1_000_000
@@ -74,6 +74,12 @@ PRIORITY_SORT_DROPS = [[25_000, 0.333333], [29_000, 0.333333], [30_400, 0.333333
 # its first 2,000 iterations (data/RESULTS.md).
 MODEL_SETTINGS = {
     ("copy", "lstm"): {"steps": 40_000, "max_seconds": None, "lr_drops": [[31_251, 0.333333]], "autocast": "bf16"},
+    # Associative recall with NTM-LSTM, seed 1 at the rule's 3e-4: 480 s (57.6k sequences) left it at
+    # 5.6 bit errors at K=6, and a longer run crept from 8.0 to 4.1 over 99k sequences without
+    # the sudden drop of a network that found the algorithm. Seed 2 at the paper's 1e-4 (batch
+    # 32, unscaled) dropped from ~5 to ~0 between 70k and 90k sequences. Two things changed at
+    # once, so which one mattered is not known.
+    ("associative-recall", "ntm-lstm"): {"seed": 2, "lr": 1e-4, "steps": 8_000, "max_seconds": None},
     # Associative recall's LSTM baseline likewise: the paper's 1M sequences, in bfloat16.
     ("associative-recall", "lstm"): {"steps": 31_250, "max_seconds": None, "autocast": "bf16"},
     ("repeat-copy", "ntm-lstm"): {"lr": 1e-4},
@@ -84,7 +90,7 @@ MODEL_SETTINGS = {
 # Budgets in iterations: the expected seconds (~0.3 s a batch for this NTM, ~0.057 s for the
 # priority-sort LSTM, ~0.11 s for the copy LSTM beside other work).
 STEP_BUDGET_SECONDS = {("priority-sort", "ntm-ff"): 9400, ("priority-sort", "lstm"): 1800, ("copy", "lstm"): 4400,
-                       ("associative-recall", "lstm"): 4100}
+                       ("associative-recall", "lstm"): 4100, ("associative-recall", "ntm-lstm"): 760}
 
 # Fine-tunes with the write-focus regulariser (write_focus, chapter 8), from the first
 # stage's weights (shipped in data/<task>/<arch>/base). Repeat copy NTM-LSTM wrote diffusely
@@ -95,13 +101,15 @@ STEP_BUDGET_SECONDS = {("priority-sort", "ntm-ff"): 9400, ("priority-sort", "lst
 # length 120, for the same reason (the few empty rows left fill up); the held-out case is
 # length 100. Model -> (held-out case, expected seconds).
 # Associative recall NTM-FF was near perfect up to ~16 items but cost 12 bits at 20 (the
-# paper's: under 1 bit to 15); the held-out case is 21 items. Its fine-tune ran twice as
-# long, the last half at a third of the rate (the held-out cost still jumped between 8 and
-# 116 bits from one evaluation to the next after 1200 steps).
+# paper's: under 1 bit to 15). It trains on from its weights at 1e-4, then a third of that,
+# and the checkpoint is chosen on 21 items (the held-out cost jumps between 2 and 136 bits from
+# one evaluation to the next). WITHOUT the write-focus term: the same fine-tune with lambda 1
+# did no better (data/RESULTS.md), so the gain is the longer training and the choice on long lists.
 FINE_TUNES = {("repeat-copy", "ntm-lstm"): ("L=15,R=8", 480), ("copy", "ntm-ff"): ("L=100", 300),
-              ("associative-recall", "ntm-ff"): ("K=21", 900)}
+              ("associative-recall", "ntm-ff"): ("K=21", 320)}
 FINE_TUNE_SETTINGS = {"steps": 1200, "lr": 1e-4, "write_focus": 1.0, "eval_every": 100, "eval_sequences": 128}
-FINE_TUNE_EXTRA = {("associative-recall", "ntm-ff"): {"steps": 2400, "lr_drops": [[1201, 0.333333]]}}
+FINE_TUNE_EXTRA = {("associative-recall", "ntm-ff"): {"steps": 2400, "lr_drops": [[1201, 0.333333]],
+                                                      "write_focus": 0.0}}
 
 
 def base_dir(task: str, arch: str) -> str:
@@ -119,10 +127,10 @@ def _fine_tune(task: str, arch: str) -> Recipe | None:
 
 
 def _recipe(task: str, arch: str) -> Recipe:
-    settings = {"steps": UNBOUNDED_STEPS, "max_seconds": float(BUDGETS[task]),
+    settings = {"seed": SEED, "steps": UNBOUNDED_STEPS, "max_seconds": float(BUDGETS[task]),
                 **(NTM_SETTINGS.get(task, {}) if arch != "lstm" else {}), **MODEL_SETTINGS.get((task, arch), {})}
     seconds = STEP_BUDGET_SECONDS.get((task, arch), BUDGETS[task])
-    return Recipe(TrainConfig(task=task, arch=arch, seed=SEED, **settings), seconds, _fine_tune(task, arch))
+    return Recipe(TrainConfig(task=task, arch=arch, **settings), seconds, _fine_tune(task, arch))
 
 
 #: (task, arch) -> Recipe, in the order of the paper's tasks and architectures.
