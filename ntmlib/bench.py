@@ -265,8 +265,15 @@ def _train_overrides(items: list[str]) -> dict:
     return overrides
 
 
+MODES = ("eager", "compiled", "bf16")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    unknown = [mode for mode in args.modes.split(",") if mode not in MODES]
+    if unknown:
+        parser.error(f"--modes: unknown {', '.join(map(repr, unknown))}; expected a comma-separated list of {MODES}")
     if args.quick:
         args.throughput_only, args.batch_sizes, args.iterations = True, "32", 10
     if args._worker:

@@ -16,3 +16,10 @@ def test_bench_refuses_an_unknown_architecture(capsys):
         bench.main(["--throughput-only", "--arch", "gru"])
     assert stop.value.code == 2
     assert "invalid choice: 'gru'" in capsys.readouterr().err
+
+
+def test_bench_refuses_an_unknown_mode(capsys):
+    with pytest.raises(SystemExit) as stop:
+        bench.main(["--throughput-only", "--modes", "eager,bf"])
+    assert stop.value.code == 2
+    assert "--modes: unknown 'bf'" in capsys.readouterr().err

@@ -160,10 +160,24 @@ def test_no_module_or_function_is_too_long():
     assert not problems, "\n".join(problems)
 
 
-def test_size_exceptions_name_real_modules_or_functions():
-    names = {str(path.relative_to(ROOT)) for path in modules().values()}
-    for key in SIZE_EXCEPTIONS:
-        assert key.split("::")[0] in names, f"SIZE_EXCEPTIONS names {key}, which does not exist"
+def unknown_size_exceptions(root: Path = PACKAGE, exceptions=SIZE_EXCEPTIONS) -> list[str]:
+    """The keys of ``exceptions`` (``path`` or ``path::function``) that name nothing in ``root``."""
+    paths = {str(path.relative_to(root.parent)): path for path in modules(root).values()}
+    unknown = []
+    for key in exceptions:
+        relative, _, function = key.partition("::")
+        names = ({name for name, _ in function_lengths(ast.parse(paths[relative].read_text(encoding="utf-8")))}
+                 if relative in paths else set())
+        if relative not in paths or (function and function not in names):
+            unknown.append(key)
+    return unknown
+
+
+def test_size_exceptions_name_real_modules_or_functions(tmp_path):
+    assert not unknown_size_exceptions(), "SIZE_EXCEPTIONS names something that does not exist"
+    package = scratch_package(tmp_path, {"__init__.py": "", "a.py": "def f():\n    return 1\n"})
+    assert unknown_size_exceptions(package, {"ntmlib/a.py::f": "", "ntmlib/a.py": ""}) == []
+    assert unknown_size_exceptions(package, {"ntmlib/a.py::g": "", "ntmlib/b.py": ""}) == ["ntmlib/a.py::g", "ntmlib/b.py"]
 
 
 # --- the checks themselves, on a scratch package ------------------------------------------------

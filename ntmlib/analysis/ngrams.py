@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..tasks.ngrams import CONTEXT_BITS
+from ..tasks.ngrams import CONTEXT_BITS, contexts
 from .arrays import to_numpy
 
-__all__ = ["context_consistency", "context_locations", "context_string", "ngram_contexts", "sequence_cost_bits"]
+__all__ = ["context_consistency", "context_locations", "context_string", "ngram_contexts"]
 
 
 def ngram_contexts(bits) -> np.ndarray:
@@ -19,24 +19,13 @@ def ngram_contexts(bits) -> np.ndarray:
     integer whose binary digits, most significant first, are b[t-5] .. b[t-1] (what the
     network has seen when it predicts b[t]); -1 for t < 5, where there is no context.
 
-    The same numbering as :func:`ntmlib.tasks.optimal_estimator` uses, so
-    ``context_string(c)`` reads the five bits in the order they arrived.
+    The numbering of :func:`ntmlib.tasks.ngrams.contexts`, which
+    :func:`ntmlib.tasks.optimal_estimator` counts by, so ``context_string(c)`` reads the
+    five bits in the order they arrived.
     """
-    b = to_numpy(bits).astype(int).ravel()
-    contexts = np.full(len(b), -1, dtype=int)
-    for t in range(CONTEXT_BITS, len(b)):
-        value = 0
-        for bit in b[t - CONTEXT_BITS:t]:
-            value = (value << 1) | int(bit)
-        contexts[t] = value
-    return contexts
-
-
-def sequence_cost_bits(bits, p_one):
-    """Cost in bits of each sequence, ``(B,)``, of the predictions ``p_one`` = P(b[t] = 1)."""
-    b = torch.as_tensor(bits, dtype=torch.float32)
-    p = torch.as_tensor(p_one, dtype=torch.float32)
-    return -torch.log2(torch.where(b > 0.5, p, 1.0 - p)).sum(dim=1)
+    numbers = contexts(torch.as_tensor(to_numpy(bits)).reshape(1, -1))[0].numpy()
+    numbers[:CONTEXT_BITS] = -1
+    return numbers
 
 
 def context_string(context: int) -> str:

@@ -19,7 +19,7 @@ from typing import Collection, Sequence
 import torch
 
 from .. import zoo
-from ..paper import ARCHITECTURES
+from ..paper import ARCHITECTURES, count_parameters
 from ..training import train
 from ..training.recipes import recipe
 from .style import ARCH_LABELS
@@ -83,7 +83,7 @@ def _train_here(loaded: ChapterModels, arch: str, seconds: float, settings: dict
 
 
 def _describe(arch: str, model: torch.nn.Module, trained: dict, *, here: bool) -> str:
-    parameters = sum(p.numel() for p in model.parameters())
+    parameters = count_parameters(model)
     line = (f"{ARCH_LABELS[arch]:32s} {parameters:>9,} parameters, trained {'here ' if here else ''}on "
             f"{trained['sequences']:>9,} sequences in {trained['wall_seconds'] / 60:4.1f} min ({trained['device']})")
     best = trained.get("best") or {}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .. import zoo
 from ..paper import ARCHITECTURES, TASK_NAMES
 
-__all__ = ["Claim", "CLAIMS", "PAPER_BUDGET", "LABELS", "result", "results", "budget", "first_converged",
+__all__ = ["Claim", "CLAIMS", "PAPER_BUDGET", "LABELS", "result", "results", "budget",
            "ours_vs_paper", "Box", "prose", "Prose"]
 
 LABELS = {"ntm-lstm": "NTM-LSTM", "ntm-ff": "NTM-FF", "lstm": "LSTM"}
@@ -55,11 +55,6 @@ def converged_row(rows, threshold: float = 0.1) -> dict | None:
     """The first learning-curve row with fewer than ``threshold`` bit errors per sequence on
     fresh sequences (None if the curve never gets there)."""
     return next((row for row in rows if row["eval_bit_errors"] < threshold), None)
-
-
-def first_converged(task: str, arch: str, threshold: float = 0.1) -> dict | None:
-    """:func:`converged_row` of the zoo model (task, arch)."""
-    return converged_row(zoo.curve(task, arch), threshold)
 
 
 @dataclass(frozen=True)

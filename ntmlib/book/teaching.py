@@ -6,7 +6,8 @@ Nothing here re-implements the machine: every number comes from the real modules
 :mod:`ntmlib` (the step is :meth:`ntmlib.ntm.NTM.step`, the stages
 :func:`ntmlib.addressing.address_stages`).
 
->>> from ntmlib import zoo, teaching
+>>> from ntmlib import zoo
+>>> from ntmlib.book import teaching
 >>> model = teaching.with_memory_size(zoo.load("copy", "ntm-lstm"), 8)   # doctest: +SKIP
 >>> parts = teaching.explain_step(model, x, t=2)                        # doctest: +SKIP
 """

@@ -27,6 +27,8 @@ __all__ = [
     "sample_beta_half",
     "optimal_estimator",
     "optimal_cost_bits",
+    "contexts",
+    "sequence_cost_bits",
     "bits_from_batch",
 ]
 
@@ -59,7 +61,7 @@ def _check_bits(bits: torch.Tensor) -> torch.Tensor:
     return bits
 
 
-def _contexts(bits: torch.Tensor, order: int = CONTEXT_BITS) -> torch.Tensor:
+def contexts(bits: torch.Tensor, order: int = CONTEXT_BITS) -> torch.Tensor:
     """(B, T) long: at step t >= order the integer whose binary digits are
     b[t-order] .. b[t-1] (b[t-1] least significant); 0 for t < order (unused)."""
     B, T = bits.shape
@@ -86,7 +88,7 @@ def optimal_estimator(bits: torch.Tensor, order: int = CONTEXT_BITS) -> torch.Te
     if check_int("order", order, 0) > 16:
         raise ValueError(f"expected order <= 16 (2**order contexts), got {order}")
     B, T = bits.shape
-    ctx = _contexts(bits, order)
+    ctx = contexts(bits, order)
     valid = (torch.arange(T, device=bits.device) >= order).to(bits.dtype)
     # One-hot of each step's context (zero where there is no context yet).
     onehot = F.one_hot(ctx, 2**order).to(bits.dtype) * valid[None, :, None]
@@ -105,9 +107,15 @@ def optimal_cost_bits(bits: torch.Tensor) -> torch.Tensor:
     """Cost of the optimal estimator per sequence, ``(B,)``, in bits:
     -sum_t log2 P(b[t]) with P from :func:`optimal_estimator`."""
     bits = _check_bits(bits).to(torch.float32)
-    p1 = optimal_estimator(bits)
-    p = torch.where(bits > 0.5, p1, 1.0 - p1)  # never 0: counts are smoothed by 1/2
-    return -torch.log2(p).sum(dim=1)
+    return sequence_cost_bits(bits, optimal_estimator(bits))  # never log 0: counts are smoothed by 1/2
+
+
+def sequence_cost_bits(bits, p_one) -> torch.Tensor:
+    """Cost in bits of each sequence, ``(B,)``, of the predictions ``p_one`` = P(b[t] = 1)
+    for the bits ``(B, T)``: -sum_t log2 P(b[t])."""
+    b = torch.as_tensor(bits, dtype=torch.float32)
+    p = torch.as_tensor(p_one, dtype=torch.float32)
+    return -torch.log2(torch.where(b > 0.5, p, 1.0 - p)).sum(dim=1)
 
 
 def bits_from_batch(batch: Batch) -> torch.Tensor:

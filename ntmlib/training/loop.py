@@ -126,7 +126,7 @@ def _start(config: TrainConfig, on_eval) -> Run:
         run.model.compile_step()
         run.compiled = True
     done_already = _nothing_to_do(run)
-    if done_already is not None or run.compiled:
+    if done_already is not None or (run.compiled and config.progress):
         print(done_already or COMPILE_NOTICE, file=sys.stderr, flush=True)
     return run
 
@@ -251,7 +251,7 @@ def _evaluate_and_save(run: Run, bar: "_Progress") -> bool:
         run.record(row)
         bar.evaluated(row)
         target = _target_met(run)
-    if run.step % config.checkpoint_every == 0 or run.step >= config.steps or target:
+    if run.step % config.checkpoint_every == 0:  # the last step's checkpoint: _finish
         if not _all_finite(run.model.parameters()):
             raise RuntimeError("internal error: non-finite weights passed the divergence guard")
         run.save_checkpoint()

@@ -6,6 +6,7 @@ import torch
 
 from ntmlib import analysis
 from ntmlib.tasks import NGramsTask, optimal_cost_bits, optimal_estimator
+from ntmlib.tasks.ngrams import sequence_cost_bits
 
 
 def test_ngram_contexts_follow_the_optimal_estimator():
@@ -30,7 +31,7 @@ def test_ngram_contexts_follow_the_optimal_estimator():
 def test_shorter_contexts_generalise_eq_10():
     bits = NGramsTask(60).batch(4, torch.Generator().manual_seed(1)).y[..., 0]
     assert torch.allclose(optimal_estimator(bits, 5), optimal_estimator(bits))
-    assert torch.allclose(analysis.sequence_cost_bits(bits, optimal_estimator(bits, 5)), optimal_cost_bits(bits))
+    assert torch.allclose(sequence_cost_bits(bits, optimal_estimator(bits, 5)), optimal_cost_bits(bits))
     # Order 0: the running share of ones, smoothed by a half-count of each outcome.
     p0 = optimal_estimator(bits, 0)
     ones_before = torch.cumsum(bits, dim=1) - bits

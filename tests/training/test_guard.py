@@ -151,7 +151,7 @@ def test_the_checksum_matches_whenever_a_write_is_cut_short(tmp_path, monkeypatc
 
 
 def test_every_shipped_model_has_a_matching_checksum():
-    models = sorted(zoo.data_dir().glob("*/*/model.pt"))
+    models = sorted(zoo.data_dir().glob("**/model.pt"))  # the fine-tunes' base/ models too
     assert models
     for path in models:
         assert ckpt.checksum_path(path).exists(), f"{path}: run python tools/checksums.py"
@@ -221,6 +221,8 @@ def test_a_compile_is_announced_and_not_counted_in_max_seconds(monkeypatch, caps
     assert "once per machine and shape: ~1-2 min" in loop.COMPILE_NOTICE
     assert result.compile_seconds >= 1.0 and result.stopped == "max_seconds"
     assert result.steps > 1 and result.wall_seconds >= 1.0 + 0.5
+    train(TrainConfig(steps=2, **{**TINY, "compile": True, "progress": False}))
+    assert loop.COMPILE_NOTICE not in capsys.readouterr().err  # a quiet run stays quiet
 
 
 def test_a_resume_with_nothing_to_do_says_why(tmp_path, capsys):

@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ...analysis import sigmoid, to_numpy, used_locations
-from ..style import COLORS
+from ..style import COLORS, location_ticks
+from .common import mark_wrong_bits
 
 __all__ = ["plot_priority_example", "plot_priority_memory"]
 
@@ -47,11 +48,8 @@ def plot_priority_example(x, y, logits, *, index: int = 0, num_inputs: int = 20,
         a.set_xticks(range(len(targets)))
         a.set_xticklabels([str(k) for k in order], fontsize=7)
         a.set_title(title, loc="left", fontsize=10)
-    wrong = (outputs > 0.5) != (targets > 0.5)
-    ts, cs = np.nonzero(wrong)
-    axes[1, 1].plot(ts, cs, linestyle="none", marker="o", markersize=3.2, color="#e41a1c",
-                    markeredgecolor="white", markeredgewidth=0.4)
-    axes[1, 1].set_title(f"outputs: {int(wrong.sum())} bit errors", loc="left", fontsize=10)
+    wrong = mark_wrong_bits(axes[1, 1], outputs, targets)
+    axes[1, 1].set_title(f"outputs: {wrong} bit errors", loc="left", fontsize=10)
     axes[1, 1].set_xlabel("output step, labelled by the input step it should copy")
     for a in axes.ravel():
         a.grid(False)
@@ -104,9 +102,7 @@ def plot_priority_memory(fit: dict, write_weightings, read_weightings, *, locati
         ax.grid(False)
         ax.set_title(title, loc="left", fontsize=10)
         ax.set_xlabel("step")
-        step = max(1, int(np.ceil(len(locations) / 8)))
-        ax.set_yticks(range(0, len(locations), step))
-        ax.set_yticklabels([str(locations[k]) for k in range(0, len(locations), step)], fontsize=8)
+        location_ticks(ax, locations)
         ax.set_ylabel("location")
     observed = [position.get(int(v)) for v in fit["raw_locations"]]
     ks = [k for k, row in enumerate(observed) if row is not None]

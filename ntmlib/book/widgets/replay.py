@@ -109,11 +109,11 @@ class ReplayExplorer(Explorer):
             raise TypeError(f"{type(model).__name__} has no trace(): only NTMs have a memory to replay "
                             "(the LSTM baseline keeps everything in its hidden state)")
         x, y, mask, index = _one_batch(x, y, mask, index)
-        device = next(model.parameters()).device
-        self.trace = _cpu_trace(model.trace(x.to(device=device, dtype=torch.float32)))
         self.index = int(index)
         if not 0 <= self.index < x.shape[0]:
             raise ValueError(f"index {index} out of range for a batch of {x.shape[0]}")
+        device = next(model.parameters()).device
+        self.trace = _cpu_trace(model.trace(x.to(device=device, dtype=torch.float32)))
         self._pick_heads(read_head, write_head)
         self._take_series(x, y, mask)
         self.steps, self.memory_size = self.series["read_w"].shape
