@@ -37,6 +37,7 @@ import sys
 import time
 
 from .paper import ARCHITECTURES
+from .training.config import key_value
 
 __all__ = ["measure_throughput", "measure_convergence", "main"]
 
@@ -215,7 +216,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads per run")
     parser.add_argument("--jobs", type=int, default=1,
                         help="(b): runs side by side (faster sweep, slower and noisier single runs)")
-    parser.add_argument("--train-arg", action="append", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--train-arg", action="append", default=[], metavar="KEY=VALUE", type=key_value,
                         help="(b): override a TrainConfig field, e.g. lr=1e-3 or compile=false (repeatable)")
     parser.add_argument("--json", default=None, help="also write every measurement to this JSON file")
     parser.add_argument("--_worker", nargs=2, help=argparse.SUPPRESS)
@@ -254,17 +255,6 @@ def _convergence(args, overrides: dict) -> dict:
     return {"runs": rows, "summary": summary, "overrides": overrides}
 
 
-def _train_overrides(items: list[str]) -> dict:
-    overrides = {}
-    for item in items:
-        key, _, value = item.partition("=")
-        try:
-            overrides[key.replace("-", "_")] = json.loads(value)
-        except json.JSONDecodeError:
-            overrides[key.replace("-", "_")] = value
-    return overrides
-
-
 MODES = ("eager", "compiled", "bf16")
 
 
@@ -290,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.convergence_only:
         report["throughput"] = _throughput(args)
     if not args.throughput_only:
-        report["convergence"] = _convergence(args, _train_overrides(args.train_arg))
+        report["convergence"] = _convergence(args, dict(args.train_arg))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(report, handle, indent=2)

@@ -237,7 +237,7 @@ def main(argv=None) -> int:
         lines += ["| arch | case | cost (bits/seq) | bit errors/seq | extra |", "|---|---|---|---|---|"]
         for arch in ARCHITECTURES:
             try:
-                model, info = zoo.load(task, arch), zoo.info(task, arch)
+                info = zoo.info(task, arch)
             except FileNotFoundError:
                 lines.append(f"| {arch} | not trained | | | |")
                 continue
@@ -245,7 +245,7 @@ def main(argv=None) -> int:
             if (args.cached or args.only is not None and f"{task}/{arch}" not in args.only) and recorded.exists():
                 rows = json.loads(recorded.read_text())
             else:
-                rows = evaluate(model, task, sequences=SEQUENCES.get(task, DEFAULT_SEQUENCES), seed=0,
+                rows = evaluate(zoo.load(task, arch), task, sequences=SEQUENCES.get(task, DEFAULT_SEQUENCES), seed=0,
                                 batch_size=BATCH_SIZE)
                 # The recorded figures that tests/test_zoo_models.py checks shipped models against.
                 recorded.write_text(json.dumps(rows, indent=1))

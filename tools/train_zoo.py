@@ -6,9 +6,9 @@
 
 Models with a fine-tune train in two stages: their recipe's first stage into
 data/<task>/<arch>/base (shipped too, the starting point of tools/write_focus.py's ablation),
-then the fine-tune from those weights with the write-focus regulariser (our addition,
-chapter 8) into runs/zoo/, whose best model on a held-out case is shipped in
-data/<task>/<arch>/ with the two learning curves joined.
+then the fine-tune from those weights (most with the write-focus regulariser, our addition,
+chapter 8) into runs/zoo/, whose best model (on a held-out case where the recipe names one)
+is shipped in data/<task>/<arch>/ with the two learning curves joined.
 
 Every run is `python -m ntmlib.training ... --resume`, so stopping this script and starting
 it again continues where each run stopped. A finished run is skipped. The recipes, with the
@@ -45,12 +45,17 @@ def command(task: str, arch: str) -> list[str]:
     return TRAIN + command_line(config)
 
 
+def fine_tune_dir(task: str, arch: str) -> str:
+    """Where the second stage of a model with a fine-tune trains (relative to the repository)."""
+    return f"runs/zoo/{task}/{arch}-fine-tune"
+
+
 def fine_tune_command(task: str, arch: str, *, seed: int | None = None, write_focus: float | None = None,
                       out: str | None = None) -> list[str]:
     """The second stage of a model with a fine-tune (``seed`` and ``write_focus`` change it: the ablation)."""
     config = recipe(task, arch).fine_tune.config
     changes = {key: value for key, value in (("seed", seed), ("write_focus", write_focus)) if value is not None}
-    config = replace(config, out=out or f"runs/zoo/{task}/{arch}-fine-tune", **changes, **RUN_OPTIONS)
+    config = replace(config, out=out or fine_tune_dir(task, arch), **changes, **RUN_OPTIONS)
     return TRAIN + command_line(config)
 
 
@@ -81,11 +86,9 @@ def run(task: str, arch: str) -> tuple[str, int, float]:
     with open(log, "a") as out:
         code = subprocess.call(command(task, arch), stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
         if code == 0 and recipe(task, arch).fine_tune is not None:
-            cmd = fine_tune_command(task, arch)
-            code = subprocess.call(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+            code = subprocess.call(fine_tune_command(task, arch), stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
             if code == 0:
-                ship_fine_tune(ROOT / base_dir(task, arch), ROOT / cmd[cmd.index("--out") + 1],
-                               ROOT / "data" / task / arch)
+                ship_fine_tune(ROOT / base_dir(task, arch), ROOT / fine_tune_dir(task, arch), ROOT / "data" / task / arch)
     return f"{task}/{arch}", code, time.time() - start
 
 

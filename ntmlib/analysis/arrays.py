@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-__all__ = ["to_numpy", "sigmoid", "used_locations"]
+__all__ = ["to_numpy", "sigmoid", "circular_run", "used_locations"]
 
 
 def to_numpy(value) -> np.ndarray:
@@ -18,6 +18,15 @@ def to_numpy(value) -> np.ndarray:
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """The logistic function of a numpy array, ``1 / (1 + exp(-x))`` without overflow warnings."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def circular_run(used, n: int) -> tuple[int, int]:
+    """The shortest run of a circular memory of ``n`` locations that covers every location
+    in ``used`` (sorted, distinct, at least one): ``(start, length)``. The run leaves out
+    the largest gap between consecutive used locations, so 126, 127, 0, 1 give (126, 4)."""
+    gaps = np.diff(np.concatenate([used, [used[0] + n]]))
+    k = int(np.argmax(gaps))
+    return int(used[(k + 1) % len(used)]), n - int(gaps[k]) + 1
 
 
 def used_locations(weightings, *, threshold: float = 0.05, pad: int = 1) -> np.ndarray:
@@ -37,11 +46,7 @@ def used_locations(weightings, *, threshold: float = 0.05, pad: int = 1) -> np.n
     used = np.nonzero(peak >= threshold)[0]
     if len(used) == 0:
         used = np.array([int(np.argmax(peak))])
-    # The largest circular gap between consecutive used locations is left out.
-    gaps = np.diff(np.concatenate([used, [used[0] + n]]))
-    k = int(np.argmax(gaps))
-    start = int(used[(k + 1) % len(used)])
-    length = n - int(gaps[k]) + 1
+    start, length = circular_run(used, n)
     start, length = start - pad, length + 2 * pad
     if length >= 0.85 * n:
         return np.arange(n)

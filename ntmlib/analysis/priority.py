@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import to_numpy
+from .arrays import circular_run, to_numpy
 
 __all__ = ["priority_head_fits", "priority_read_matches", "priority_read_order", "unwrap_locations",
            "write_location_fit"]
@@ -19,8 +19,7 @@ def unwrap_locations(locations, n: int) -> np.ndarray:
     used = np.unique(loc)
     if len(used) < 2:
         return loc.astype(float)
-    gaps = np.diff(np.concatenate([used, [used[0] + n]]))
-    start = used[(int(np.argmax(gaps)) + 1) % len(used)]
+    start, _ = circular_run(used, n)
     return (start + (loc - start) % n).astype(float)
 
 

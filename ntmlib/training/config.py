@@ -113,7 +113,8 @@ def _lr_drop(text: str) -> list:
     return pair
 
 
-def _key_value(text: str):
+def key_value(text: str):
+    """argparse type of a KEY=VALUE option: (key with - as _, value parsed as JSON if it parses)."""
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
     key, value = text.split("=", 1)
@@ -184,10 +185,10 @@ class TrainConfig:
     model_overrides: dict = setting(
         help="override a model constructor argument, e.g. memory_size=64 (repeatable)", identity=True,
         factory=dict, flag="--model-arg", parse=dict,
-        option={"type": _key_value, "action": "append", "default": [], "metavar": "KEY=VALUE"})
+        option={"type": key_value, "action": "append", "default": [], "metavar": "KEY=VALUE"})
     task_kwargs: dict = setting(
         help="task parameter, e.g. max_length=10 (repeatable)", identity=True, factory=dict, flag="--task-arg",
-        parse=dict, option={"type": _key_value, "action": "append", "default": [], "metavar": "KEY=VALUE"})
+        parse=dict, option={"type": key_value, "action": "append", "default": [], "metavar": "KEY=VALUE"})
     eval_every: int = setting(100, help="steps between evaluations (default {default})", identity=True,
                               option=_INTEGER)
     eval_sequences: int = setting(256, help="size of the validation set (default {default})", identity=True,

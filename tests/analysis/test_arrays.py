@@ -27,3 +27,10 @@ def test_used_locations_is_circular():
     np.testing.assert_array_equal(used_locations(w, pad=1), [28, 29, 30, 31, 0, 1, 2])
     np.testing.assert_array_equal(used_locations(w, pad=0), [29, 30, 31, 0, 1])
     assert len(used_locations(np.full((3, 32), 1 / 32), threshold=0.01)) == 32
+
+
+def test_circular_run_leaves_out_the_largest_gap():
+    from ntmlib.analysis.arrays import circular_run
+    assert circular_run(np.array([0, 1, 126, 127]), 128) == (126, 4)
+    assert circular_run(np.array([3, 4, 9]), 128) == (3, 7)
+    assert circular_run(np.array([5]), 128) == (5, 1)

@@ -6,10 +6,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ...analysis.beyond import current_runs
+from ...training.config import TrainConfig
 from ..style import COLORS
 
 __all__ = ["SCHEME_LABELS", "plot_memory_init", "plot_throughput"]
 
+DEFAULT_BATCH_SIZE = TrainConfig.__dataclass_fields__["batch_size"].default
 #: How the figures name the memory initialisation schemes.
 SCHEME_LABELS = {"constant": "constant 1e-6", "learned": "learned", "random": "random (fixed)"}
 
@@ -23,7 +25,8 @@ def plot_memory_init(document: dict, *, figsize=(12.0, 3.8)) -> plt.Figure:
     settings = document["settings"]
     schemes = [s for s in SCHEME_LABELS if any(r.get("scheme") == s for r in runs)]
     fig, axes = plt.subplots(1, 3, figsize=figsize)
-    cap_sequences = settings["max_steps"] * 32
+    # The convergence runs train at TrainConfig's default batch size unless the settings say.
+    cap_sequences = settings["max_steps"] * settings.get("batch_size", DEFAULT_BATCH_SIZE)
     specs = (("sequences", "sequences until converged", cap_sequences),
              ("seconds", "seconds until converged", settings["max_seconds"]),
              ("length120_bit_errors", "bit errors / sequence at length 120", None))
