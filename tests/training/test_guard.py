@@ -218,7 +218,6 @@ def test_a_compile_is_announced_and_not_counted_in_max_seconds(monkeypatch, caps
     monkeypatch.setattr(NTM, "compile_step", slow_first_call)
     result = train(TrainConfig(steps=10_000, max_seconds=0.5, **{**TINY, "compile": True, "progress": True}))
     assert loop.COMPILE_NOTICE in capsys.readouterr().err
-    assert "once per machine and shape: ~1-2 min" in loop.COMPILE_NOTICE
     assert result.compile_seconds >= 1.0 and result.stopped == "max_seconds"
     assert result.steps > 1 and result.wall_seconds >= 1.0 + 0.5
     train(TrainConfig(steps=2, **{**TINY, "compile": True, "progress": False}))
