@@ -3,6 +3,7 @@ the book's sources, and tiny models and training settings."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,6 +20,7 @@ def load_tool(name: str):
     """The script tools/NAME.py, imported as the module NAME."""
     spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # what a dataclass in the script looks its module up in
     spec.loader.exec_module(module)
     return module
 

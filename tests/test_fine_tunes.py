@@ -81,6 +81,8 @@ def test_shipping_joins_the_curves_and_keeps_the_fine_tuned_weights(tmp_path):
     assert all(torch.equal(tuned[k], shipped[k]) for k in tuned)
     assert "lambda 1, lr 2e-04, from 0k seq for 0k more, chosen on L=6" == results._write_focus(info)
     assert results._write_focus({}) == "-"
+    info["fine_tune"]["train_config"]["select_on"] = None  # chosen on the validation set, as priority sort's
+    assert results._write_focus(info).endswith("chosen on the validation set")
 
 
 def _figures(value):

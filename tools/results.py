@@ -22,6 +22,9 @@ from ntmlib.paper import ARCHITECTURES, TASK_NAMES
 from ntmlib.evaluate import evaluate
 from ntmlib.training.config import lr_factor
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import targets  # noqa: E402  (tools/targets.py: the table of targets)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEQUENCES = {"ngrams": 1000}  # paper §4.4: 1000 validation sequences
 DEFAULT_SEQUENCES = 200
@@ -184,7 +187,7 @@ def _write_focus(info: dict) -> str:
         return "-"
     tune = info["fine_tune"]["train_config"]
     return (f"lambda {tune['write_focus']:g}, lr {tune['lr']:.0e}, from {info['base']['sequences'] // 1000}k seq "
-            f"for {info['fine_tune']['sequences'] // 1000}k more, chosen on {tune['select_on']}")
+            f"for {info['fine_tune']['sequences'] // 1000}k more, chosen on {tune['select_on'] or 'the validation set'}")
 
 
 def ablation(path: Path) -> list[str]:
@@ -264,6 +267,8 @@ def main(argv=None) -> int:
                            f"{info['best']['sequences']:,} | {_write_focus(info)} |")
             print(f"{task}/{arch} done", file=sys.stderr, flush=True)
         lines.append("")
+    lines += ["## Targets", "", "What each model must measure for the book to say it reproduces the paper (`tools/targets.py`;",
+              "README.md shows the same table).", "", *targets.table(), ""]
     lines += ["## How each model was trained", "",
               "All: batch 32, RMSProp (momentum 0.9, decay 0.95), gradient components clipped to [-10, 10],",
               "one CPU thread, two runs side by side on a 2-core machine, `tools/train_zoo.py` (`make zoo`).",
@@ -273,6 +278,8 @@ def main(argv=None) -> int:
               "|---|---|---|---|---|---|---|---|---|", *summary, ""]
     lines += DEVIATIONS + ablation(ROOT / "data" / "repeat-copy" / "ablation.json") + seed_study(ROOT / "data" / "beyond" / "memory_init.json")
     (ROOT / "data" / "RESULTS.md").write_text("\n".join(lines))
+    readme = ROOT / "README.md"
+    readme.write_text(targets.replace_table(readme.read_text(), targets.table()))
     print("wrote data/RESULTS.md", file=sys.stderr)
     return 0
 
