@@ -37,7 +37,8 @@ TASK, ARCH = "repeat-copy", "ntm-lstm"
 SEEDS = (1, 2, 3)
 LAMBDAS = ("0", "1")
 # The reported cases (data/RESULTS.md) and the held-out case that chose each checkpoint.
-CASES = ("training", "L=15,R=8", "L=20,R=10", "L=10,R=20", "L=20,R=20")
+# The training distribution, the recipe's held-out case (never reported as a result) and the reported cases.
+CASES = ("training", recipes.FINE_TUNES[TASK, ARCH][0], "L=20,R=10", "L=10,R=20", "L=20,R=20")
 SEQUENCES, BATCH_SIZE = 200, 25  # batches of 25: 8 draws of (L, R) for the training case
 FIGURES = ("bit_errors", "data_bit_errors", "end_marker_correct", "cost_bits")
 OUTPUT = ROOT / "data" / TASK / "ablation.json"
