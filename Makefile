@@ -30,7 +30,7 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
 
-## Retrain the whole model zoo into data/ (about 3.6 hours on 2 cores; resumable).
+## Retrain the whole model zoo into data/ (about 4.9 hours on 2 cores; resumable).
 zoo: $(STAMP)
 	$(PY) tools/train_zoo.py
 	$(PY) tools/results.py
