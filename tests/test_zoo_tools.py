@@ -24,9 +24,11 @@ def _config(cmd):
 def test_wall_time_budget_is_shared_by_the_three_architectures_of_a_task():
     for task in TASK_NAMES:
         timed = [recipe(task, arch) for arch in ARCHITECTURES if recipe(task, arch).config.max_seconds is not None]
-        assert len({r.config.max_seconds for r in timed}) == 1 and all(r.seconds == r.config.max_seconds for r in timed)
+        # At most one budget per task (priority sort's three all train by steps instead).
+        assert len({r.config.max_seconds for r in timed}) <= 1 and all(r.seconds == r.config.max_seconds for r in timed)
         for found in timed:
             assert _flag(train_zoo.command(task, found.config.arch), "--max-seconds") == f"{found.config.max_seconds:g}"
+    assert sum(1 for r in RECIPES.values() if r.config.max_seconds is not None) >= 6
     lstm = train_zoo.command("copy", "lstm")
     assert "--memory-init" not in lstm and _flag(lstm, "--out") == "data/copy/lstm" and "--resume" in lstm
 
