@@ -107,7 +107,8 @@ STEP_BUDGET_SECONDS = {("priority-sort", "ntm-ff"): 9400, ("priority-sort", "ntm
 # evaluated every 50; the held-out case L=12,R=12 (158 steps, 145 with targets, more repeats
 # than training shows) picks the checkpoint. Chosen on L=15,R=8 instead (1,200 iterations, the
 # recipe before): 0.47 bit errors at L=20,R=10 but 235 at L=10,R=20, where it lost the loop
-# after 13 repeats; chosen on L=12,R=12 it keeps the data right for 14 (data/RESULTS.md). Copy NTM-FF made its only errors in the last positions of
+# after 12 repeats; chosen on L=12,R=12 it keeps the data right for 14 (data/RESULTS.md).
+# Copy NTM-FF made its only errors in the last positions of
 # length 120, for the same reason (the few empty rows left fill up); the held-out case is
 # length 100. Model -> (held-out case, expected seconds).
 # Associative recall NTM-FF was near perfect up to ~16 items but cost 12 bits at 20 (the
