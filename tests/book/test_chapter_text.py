@@ -118,7 +118,7 @@ def test_the_paper_s_figures_are_always_paper_fig(docname):
                     f"{docname} {cell['id']}: write 'paper Fig. N' for the paper's figures: {found.group()!r}")
 
 
-# Exercises: every one has a collapsed hint (a MyST dropdown), and the analytical ones a
+# Exercises: every one has a collapsed hint (an HTML <details> block, which every notebook front end renders collapsed), and the analytical ones a
 # collapsed solution; those that retrain a model say so.
 def _exercises(docname: str) -> list[str]:
     for cell in _cells(docname):
@@ -134,14 +134,14 @@ def test_every_exercise_has_a_collapsed_hint(docname):
     exercises = _exercises(docname)
     assert exercises or _chapter_number(docname) > 12, f"{docname} has no exercises"
     for number, text in enumerate(exercises, start=1):
-        assert ":::{dropdown} Hint" in text, f"{docname} exercise {number} has no hint"
+        assert "<details><summary>Hint</summary>" in text, f"{docname} exercise {number} has no hint"
         if "retrain" in text.lower() or "RETRAIN = True" in text:
             assert "*(Retrains a model: minutes.)*" in text, f"{docname} exercise {number} retrains: say so"
 
 
 def test_most_exercises_have_solutions():
     exercises = [text for d in CHAPTERS for text in _exercises(d)]
-    solved = [text for text in exercises if ":::{dropdown} Solution" in text]
+    solved = [text for text in exercises if "<details><summary>Solution</summary>" in text]
     assert len(exercises) >= 60 and len(solved) >= len(exercises) // 2, (len(solved), len(exercises))
 
 
