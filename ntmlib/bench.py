@@ -64,6 +64,7 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
     from .paper import build_model
     from .tasks import CopyTask
     from .training import TrainConfig, make_optimizer, train_step
+    from .training.loop import bf16_available
 
     if threads is not None:
         torch.set_num_threads(threads)
@@ -90,7 +91,8 @@ def measure_throughput(batch_size: int, compile: bool, iterations: int = 20, war
         sync()
         times.append(time.perf_counter() - start)
     steady = statistics.median(times[warmup:])
-    return {"batch_size": batch_size, "compile": compile, "autocast": autocast, "arch": arch,
+    ran_bf16 = autocast and bf16_available(device)  # else the loop ran float32 (and warned)
+    return {"batch_size": batch_size, "compile": compile, "autocast": ran_bf16, "arch": arch,
             "ms_per_iteration": 1000 * steady,
             "sequences_per_second": batch_size / steady, "first_iteration_seconds": times[0],
             "compile_seconds": times[0] - steady if compile else None, "threads": torch.get_num_threads(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import torch
@@ -23,7 +24,7 @@ from .config import TrainConfig, resolve_device
 from .evaluation import evaluate_batches, evaluate_task
 from .state import Run, TrainResult
 
-__all__ = ["train", "train_step", "losses", "TrainingDiverged", "TrainingInterrupted", "COMPILE_NOTICE"]
+__all__ = ["train", "train_step", "losses", "bf16_available", "TrainingDiverged", "TrainingInterrupted", "COMPILE_NOTICE"]
 
 COMPILE_NOTICE = ("compiling the training step with torch.compile, once per machine and shape: ~1-2 min the first "
                   "time on an idle machine (several on a busy one), seconds once cached; not counted in "
@@ -55,11 +56,27 @@ class TrainingInterrupted(KeyboardInterrupt):
         self.step, self.checkpoint, self.result = step, checkpoint, result
 
 
+BF16_FALLBACK = ("this CPU has no bfloat16 arithmetic (AVX512-BF16 or AMX), which the LSTM's oneDNN kernel "
+                 "needs: autocast bf16 runs the forward pass in float32 here")
+
+
+def bf16_available(device: torch.device) -> bool:
+    """Whether ``torch.autocast`` in bfloat16 can run on ``device``: always on CUDA, on a CPU
+    only where oneDNN has bfloat16 kernels (AVX512-BF16 or AMX; the LSTM has no other)."""
+    if device.type != "cpu":
+        return True
+    return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
 def losses(model: nn.Module, batch, *, write_focus: float = 0.0, autocast: bool = False):
     """(logits, the loss to minimise, the cost in bits) of ``model`` on ``batch`` = (x, y, mask).
     The loss adds ``write_focus`` times the mean write-focus penalty (NTMs). With ``autocast``
-    the forward pass runs in bfloat16 where torch allows it; the logits and the cost are float32."""
+    the forward pass runs in bfloat16 where torch allows it and the device has it (else in
+    float32, with a warning once: see :func:`bf16_available`); the logits and the cost are float32."""
     x, y, mask = batch
+    if autocast and not bf16_available(x.device):
+        warnings.warn(BF16_FALLBACK, stacklevel=2)
+        autocast = False
     with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=autocast):
         out = model(x, write_focus=True) if write_focus else model(x)
     logits, focus = out if write_focus else (out, None)

@@ -201,6 +201,7 @@ def test_a_notebook_bar_that_ends_as_planned_is_full():
     assert (bar.total, progress.value, progress.max, progress.bar_style) == (242, 242, 242, "success")
 
 
+@pytest.mark.skipif(not loop.bf16_available(torch.device("cpu")), reason="this CPU has no bfloat16 kernels")
 def test_bf16_autocast_runs_the_forward_in_bfloat16_and_keeps_the_cost_float32():
     torch.manual_seed(0)
     model = build_model("copy", "lstm")
@@ -213,6 +214,16 @@ def test_bf16_autocast_runs_the_forward_in_bfloat16_and_keeps_the_cost_float32()
     assert float(half[2]) == pytest.approx(float(exact[2]), rel=0.02)
     with pytest.raises(ValueError, match="autocast must be one of"):
         TrainConfig(task="copy", arch="lstm", autocast="fp8").validate()
+
+
+def test_bf16_autocast_on_a_cpu_without_bfloat16_runs_float32_and_says_so(monkeypatch):
+    torch.manual_seed(0)
+    model = build_model("copy", "lstm", hidden_size=8, num_layers=1)
+    x, y, mask = get_task("copy").batch(2, torch.Generator().manual_seed(0), torch.device("cpu"))
+    monkeypatch.setattr(loop, "bf16_available", lambda device: False)
+    with pytest.warns(UserWarning, match="no bfloat16 arithmetic"):
+        half = loop.losses(model, (x, y, mask), autocast=True)
+    assert torch.equal(half[0], loop.losses(model, (x, y, mask))[0])
 
 
 def _step_setting():
