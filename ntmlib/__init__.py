@@ -19,7 +19,7 @@ from importlib import import_module
 
 from .baseline import StackedLSTM
 from .controllers import FeedforwardController, LSTMController, make_controller
-from .heads import HeadBank, HeadParameters
+from .heads import HeadBank, HeadParameters, Intervention
 from .metrics import bit_errors, cost_bits
 from .ntm import NTM, NTMTrace
 from .paper import ARCHITECTURES, PAPER, TASK_NAMES, build_model, count_parameters, parameter_table
@@ -45,7 +45,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "NTM", "NTMTrace", "StackedLSTM", "HeadBank", "HeadParameters", "FeedforwardController",
+    "NTM", "NTMTrace", "StackedLSTM", "HeadBank", "HeadParameters", "Intervention", "FeedforwardController",
     "LSTMController", "make_controller", "cost_bits", "bit_errors",
     "Task", "Batch", "CopyTask", "RepeatCopyTask", "AssociativeRecallTask", "NGramsTask",
     "PrioritySortTask", "TASKS", "get_task", "optimal_estimator",

@@ -11,6 +11,7 @@ call. Read heads come first: head index h < R reads, h >= R writes.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import torch
@@ -117,3 +118,100 @@ class HeadBank(nn.Module):
             erase=torch.sigmoid(erase),
             add=add,
         )
+
+
+def _check_heads(heads) -> tuple[int, ...] | None:
+    if heads is None:
+        return None
+    expected = "heads must be None (every head) or a non-empty sequence of head indices (read heads first)"
+    if isinstance(heads, (str, bytes, bool)) or not hasattr(heads, "__iter__"):
+        raise TypeError(f"{expected}, got {heads!r}")
+    heads = tuple(heads)
+    if not heads or any(isinstance(h, bool) or not isinstance(h, int) or h < 0 for h in heads):
+        raise ValueError(f"{expected}, got {heads!r}")
+    return heads
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """Mechanisms switched off in a trained model while it runs (no retraining).
+
+    ``model(x, intervention=...)`` and ``model.trace(x, intervention=...)`` apply it at
+    every step, after the heads' activations and before addressing (the book's page
+    applies the same switches in JavaScript; a test pins the two equal):
+
+    - ``gamma_one``: gamma = 1, no sharpening (eq. 9);
+    - ``gate``: g forced to this value, 1 (content only) or 0 (location only) (eq. 7);
+    - ``no_shift``: the shift distribution forced to offset 0 (eq. 8 is the identity);
+    - ``beta_cap``: the key strength beta = min(beta, beta_cap) (eq. 5);
+    - ``write_at_peak``: each write head's weighting replaced, after addressing, by all
+      its weight on its largest entry (the first one on a tie); that one-hot weighting
+      is what the head writes with and its w_{t-1} at the next step.
+
+    ``heads`` lists the heads it applies to (read heads first, as in :class:`HeadBank`);
+    None: every head. ``write_at_peak`` leaves read heads alone. A sequence of
+    interventions applies each in turn (e.g. a different one per head).
+    """
+
+    gamma_one: bool = False
+    gate: float | None = None
+    no_shift: bool = False
+    beta_cap: float | None = None
+    write_at_peak: bool = False
+    heads: tuple[int, ...] | None = None
+
+    def __post_init__(self):
+        for name in ("gamma_one", "no_shift", "write_at_peak"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        object.__setattr__(self, "gate", _check_fixed("gate", self.gate, 0.0, 1.0))
+        object.__setattr__(self, "beta_cap", _check_fixed("beta_cap", self.beta_cap, 0.0, float("inf")))
+        object.__setattr__(self, "heads", _check_heads(self.heads))
+
+    def head_mask(self, num_heads: int, like: torch.Tensor) -> torch.Tensor:
+        """``(H,)`` booleans: the heads this intervention applies to."""
+        mask = torch.ones(num_heads, dtype=torch.bool, device=like.device)
+        if self.heads is not None:
+            if max(self.heads) >= num_heads:
+                raise ValueError(f"intervention heads {self.heads} out of range: the model has {num_heads} heads "
+                                 f"(indices 0..{num_heads - 1}, read heads first)")
+            mask[:] = False
+            mask[list(self.heads)] = True
+        return mask
+
+    def apply(self, p: HeadParameters) -> HeadParameters:
+        """The head parameters with this intervention's switches applied (shapes kept)."""
+        on = self.head_mask(p.beta.shape[-1], p.beta)
+        beta, gate, shift, gamma = p.beta, p.gate, p.shift, p.gamma
+        if self.beta_cap is not None:
+            beta = torch.where(on, beta.clamp(max=self.beta_cap), beta)
+        if self.gate is not None:
+            gate = torch.where(on, torch.full_like(gate, self.gate), gate)
+        if self.gamma_one:
+            gamma = torch.where(on, torch.ones_like(gamma), gamma)
+        if self.no_shift:
+            centre = torch.zeros_like(shift)
+            centre[..., shift.shape[-1] // 2] = 1
+            shift = torch.where(on.unsqueeze(-1), centre, shift)
+        return p._replace(beta=beta, gate=gate, shift=shift, gamma=gamma)
+
+    def focus_writes(self, weightings: torch.Tensor, num_read: int) -> torch.Tensor:
+        """``weightings`` ``(B, H, N)`` with ``write_at_peak`` applied to the write heads."""
+        if not self.write_at_peak:
+            return weightings
+        on = self.head_mask(weightings.shape[1], weightings)
+        on[:num_read] = False
+        peak = F.one_hot(weightings.argmax(dim=-1), weightings.shape[-1]).to(weightings.dtype)
+        return torch.where(on.unsqueeze(-1), peak, weightings)
+
+
+def as_interventions(intervention) -> tuple[Intervention, ...]:
+    """None, one :class:`Intervention` or a sequence of them, as a tuple."""
+    if intervention is None:
+        return ()
+    if isinstance(intervention, Intervention):
+        return (intervention,)
+    if isinstance(intervention, (list, tuple)) and all(isinstance(i, Intervention) for i in intervention):
+        return tuple(intervention)
+    raise TypeError(f"intervention must be None, an ntmlib.Intervention or a sequence of them, got "
+                    f"{type(intervention).__name__}")

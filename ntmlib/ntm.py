@@ -17,7 +17,7 @@ from torch import nn
 
 from . import addressing
 from .controllers import CONTROLLER_KINDS, make_controller
-from .heads import HeadBank, check_head_counts
+from .heads import HeadBank, as_interventions, check_head_counts
 from .memory import read, write
 from .validation import check_choice, check_int, check_positive, check_sequence_input
 
@@ -133,7 +133,7 @@ class NTM(nn.Module):
         reads = self.initial_reads.expand(batch_size, -1, -1)
         return memory, weightings, reads, self.controller.initial_state(batch_size)
 
-    def step(self, x_t: torch.Tensor, state):
+    def step(self, x_t: torch.Tensor, state, intervention=None):
         """One time step of Figure 1 for the whole batch, every head at once.
 
         ``x_t`` is the external input ``(B, input_width)``; ``state`` is
@@ -149,6 +149,9 @@ class NTM(nn.Module):
         4. read heads read M_{t-1} (eq. 2); write heads erase and add (eq. 3-4) to give M_t;
         5. the output logits are a linear map of the controller output and the new reads.
 
+        ``intervention`` (an :class:`~ntmlib.heads.Intervention` or a sequence of them)
+        switches mechanisms off between steps 2 and 3 (and, for ``write_at_peak``, after 3).
+
         Returns ``(logits (B, output_width), new state, head parameters)``. Always
         eager; :meth:`forward` loops over time calling this (or the copy that
         :meth:`compile_step` compiled).
@@ -156,7 +159,12 @@ class NTM(nn.Module):
         memory, weightings, reads, controller_state = state
         hidden, controller_state = self.controller(torch.cat([x_t, reads.flatten(1)], dim=-1), controller_state)
         p = self.heads(hidden)
+        interventions = as_interventions(intervention)
+        for switch in interventions:
+            p = switch.apply(p)
         weightings = addressing.address(memory, weightings, p.key, p.beta, p.gate, p.shift, p.gamma)
+        for switch in interventions:
+            weightings = switch.focus_writes(weightings, self.num_read_heads)
         read_w, write_w = weightings.split([self.num_read_heads, self.num_write_heads], dim=1)
         reads = read(memory, read_w)
         memory = write(memory, write_w, p.erase, p.add)
@@ -185,20 +193,24 @@ class NTM(nn.Module):
         finally:
             self._step = step
 
-    def forward(self, x: torch.Tensor, *, write_focus: bool = False):
+    def forward(self, x: torch.Tensor, *, write_focus: bool = False, intervention=None):
         """Logits ``(B, T, output_width)`` for inputs ``(B, T, input_width)`` in the model's dtype.
+
+        ``intervention``: None, or an :class:`~ntmlib.heads.Intervention` (or a sequence of
+        them) applied at every step; such a run is eager (the compiled step is not used).
 
         With ``write_focus=True`` returns ``(logits, focus)``: ``focus`` ``(B,)`` is
         :func:`write_focus_penalty` averaged over the time steps (the regulariser of
         ``TrainConfig.write_focus``).
         """
         check_sequence_input(x, self.input_width, self.output.weight.dtype)
+        interventions = as_interventions(intervention)
         state = self.initial_state(x.shape[0])
         outputs, penalties = [], []
         # Time-major and contiguous: every step's input has the same strides whatever T
         # is, so a compiled step is not recompiled for each sequence length.
         for x_t in x.transpose(0, 1).contiguous().unbind(0):
-            logits, state, p = self._step(x_t, state)
+            logits, state, p = self.step(x_t, state, interventions) if interventions else self._step(x_t, state)
             outputs.append(logits)
             if write_focus:
                 penalties.append(write_focus_penalty(p.add, state[1][:, self.num_read_heads:]))
@@ -206,13 +218,15 @@ class NTM(nn.Module):
         return (logits, torch.stack(penalties, dim=1).mean(dim=1)) if write_focus else logits
 
     @torch.no_grad()
-    def trace(self, x: torch.Tensor) -> NTMTrace:
-        """Run without gradients and record every step's heads and memory (for figures)."""
+    def trace(self, x: torch.Tensor, *, intervention=None) -> NTMTrace:
+        """Run without gradients and record every step's heads and memory (for figures);
+        ``intervention`` as in :meth:`forward` (the trace holds the parameters it forced)."""
         check_sequence_input(x, self.input_width, self.output.weight.dtype)
+        interventions = as_interventions(intervention)
         state = self.initial_state(x.shape[0])
         steps = []
         for x_t in x.unbind(1):
-            logits, state, p = self.step(x_t, state)
+            logits, state, p = self.step(x_t, state, interventions)
             memory, weightings, reads, _ = state
             read_w, write_w = weightings.split([self.num_read_heads, self.num_write_heads], dim=1)
             steps.append((logits, read_w, write_w, reads, p.erase, p.add, memory, p.beta, p.gate, p.gamma, p.shift))
