@@ -7,7 +7,9 @@ once in a process, so test modules must not start their own.
 - ``base_url``: the site served on a free 127.0.0.1 port (tools/site_server.py, which
   also gives ``local_only``: a page that reaches nothing else);
 - ``browser``: headless Debian Chromium (never a downloaded browser); without it the
-  tests are skipped, unless CI is set: then they fail.
+  tests are skipped, unless CI is set: then they fail;
+- ``explorer_page``: a 1280 px page that records console errors, page errors and any
+  request leaving localhost (``page.problems``, ``page.external``).
 """
 from __future__ import annotations
 
@@ -87,3 +89,19 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def explorer_page(browser, base_url):
+    """A page that records console errors, page errors and any request leaving localhost."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.problems, page.external = [], []
+    site_server.local_only(page, base_url, page.external)
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console error: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.set_default_timeout(30_000)
+    try:
+        yield page
+    finally:
+        context.close()

@@ -12,7 +12,7 @@ torch.set_num_threads(1)
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from browser_fixtures import base_url, browser, site  # noqa: E402,F401  (one Chromium per process)
+from browser_fixtures import base_url, browser, explorer_page, site  # noqa: E402,F401  (one Chromium per process)
 
 
 @pytest.fixture(autouse=True)

@@ -16,14 +16,14 @@ every explorer on the page:
 - for the replays, the drawn step equals the recorded trace at that step (the trace the
   page carries is model.trace's, bit for bit: tests/book/test_replay.py).
 
-Zero console errors and zero page errors on every explorer page.
+Zero console errors and zero page errors on every explorer page. Chapter 7's explorer runs
+the trained model live in the page: tests/book/test_browser_live.py checks it.
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from browser_fixtures import site_server
 from explorer_page import expected, max_difference, page_views, unpack, wait_for_explorers
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,6 @@ EXPLORER_PAGES = {
     "chapters/03_content_addressing": ["content"],
     "chapters/04_location_addressing": ["addressing"],
     "chapters/05_controllers_and_heads": ["scalar"],
-    "chapters/07_copy": ["replay"],
     "chapters/08_repeat_copy": ["replay"],
     "chapters/09_associative_recall": ["replay"],
     "chapters/10_ngrams": ["replay"],
@@ -41,22 +40,6 @@ EXPLORER_PAGES = {
 }
 SETTINGS = 200
 TOLERANCE = 1e-5
-
-
-@pytest.fixture
-def explorer_page(browser, base_url):  # noqa: F811
-    """A page that records console errors, page errors and any request leaving localhost."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.problems, page.external = [], []
-    site_server.local_only(page, base_url, page.external)
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console error: {m.text}"))
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.set_default_timeout(30_000)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 # ------------------------------------------------------------------------------ settings

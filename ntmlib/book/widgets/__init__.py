@@ -13,6 +13,8 @@ live in the static HTML book too. The JavaScript mirrors :mod:`ntmlib.memory` an
   every stage drawn, with a step button.
 - :class:`ScalarShiftExplorer` (chapter 5): the scalar shift of §3.3.2.
 - :class:`ReplayExplorer` (chapters 7-11): a trained model's trace, step by step.
+- :class:`LiveExplorer` (chapters 7-11): a trained model running in the page on the
+  reader's input, with interventions, and the replay of that run.
 
 In Python every explorer exposes:
 
@@ -27,9 +29,10 @@ In Python every explorer exposes:
 """
 from .base import Explorer, ExplorerView
 from .content import ContentExplorer
+from .live import LiveExplorer
 from .location import AddressingExplorer, ScalarShiftExplorer, normalise_shift, shift_names
 from .replay import ReplayExplorer
 from .write import WriteExplorer
 
-__all__ = ["AddressingExplorer", "ContentExplorer", "Explorer", "ExplorerView", "ReplayExplorer",
+__all__ = ["AddressingExplorer", "ContentExplorer", "Explorer", "ExplorerView", "LiveExplorer", "ReplayExplorer",
            "ScalarShiftExplorer", "WriteExplorer", "normalise_shift", "shift_names"]

@@ -82,7 +82,8 @@ def _static(name: str) -> str:
 
 
 #: The parts of the page's ES module, in order: each uses only those before it.
-ESM_PARTS = ("equations.js", "ntm.js", "canvas.js", "mechanisms.js", "replay.js", "explorers.js")
+ESM_PARTS = ("equations.js", "ntm.js", "canvas.js", "mechanisms.js", "replay.js", "live_editor.js", "live.js",
+             "explorers.js")
 
 
 class ExplorerView(anywidget.AnyWidget):

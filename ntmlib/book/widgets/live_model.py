@@ -14,8 +14,8 @@ import torch
 from ...heads import Intervention, as_interventions
 from .base import pack
 
-__all__ = ["INTERVENTION_FIELDS", "intervention_dicts", "interventions_from_dicts", "model_config", "model_tensors",
-           "reference_trace"]
+__all__ = ["INTERVENTION_FIELDS", "intervention_dicts", "interventions_from_dicts", "model_config", "model_from_view",
+           "model_tensors", "reference_trace"]
 
 #: The fields of an intervention the page sends and receives (ntmlib.Intervention's).
 INTERVENTION_FIELDS = ("gamma_one", "gate", "no_shift", "beta_cap", "write_at_peak", "heads")
@@ -70,3 +70,22 @@ def reference_trace(model, x, intervention=None):
     """``model.trace`` in float64 with the same (float32) weights the page uses."""
     reference = copy.deepcopy(model).double()
     return reference.trace(torch.as_tensor(x, dtype=torch.float64), intervention=intervention)
+
+
+def model_from_view(config: dict, tensors: dict):
+    """The NTM that the page runs, rebuilt from its view data (config and float32 buffers)."""
+    import base64
+
+    import numpy as np
+
+    from ...ntm import NTM
+
+    model = NTM(config["input_width"], config["output_width"], memory_size=config["memory_size"],
+                memory_width=config["memory_width"], num_read_heads=config["num_read_heads"],
+                num_write_heads=config["num_write_heads"], controller=config["controller"],
+                controller_size=tuple(config["controller_sizes"]), max_shift=config["max_shift"])
+    shapes = {name: value.shape for name, value in model.state_dict().items()}
+    state = {name: torch.from_numpy(np.frombuffer(base64.b64decode(packed["b64"]), dtype="<f4").copy()).view(shapes[name])
+             for name, packed in tensors.items()}
+    model.load_state_dict(state)
+    return model.eval()

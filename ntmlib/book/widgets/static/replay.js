@@ -2,10 +2,17 @@
 
 KINDS.replay = {
   setup(x) {
-    const d = x.data;
+    const d = x.data, series = {};
     for (const key of ["inputs", "targets", "mask", "write_w", "read_w", "memory", "erase", "add", "read", "output"]) {
-      x[key] = decode(d[key]);
+      series[key] = decode(d[key]);
     }
+    this.build(x, this.load(x, series, d));
+  },
+  // Take up a run to show: its series (flat arrays as view_data packs them) and shape
+  // (steps, memory_size, locations, width, input_width, output_width, scales, input_names).
+  load(x, series, d) {
+    Object.assign(x, series);
+    x.shown = d;
     x.T = d.steps;
     x.N = d.memory_size;
     x.locs = d.locations;
@@ -14,16 +21,28 @@ KINDS.replay = {
     x.I = d.input_width;
     x.O = d.output_width;
     x.rowLabels = x.locs.map(String);
+    x.firstTarget = x.mask ? x.mask.findIndex((v) => v > 0) : -1;
+    x.barMax = d.bar_max; // 1, or the largest weight the rows shown ever get (blurry heads)
+    const rowsHeight = Math.min(520, Math.max(220, 4 * x.L)); // every memory row at least 4 px when it can
+    if (x.panels) {
+      for (const panel of [x.panels.memory, x.panels.bars]) {
+        panel.height = rowsHeight;
+        panel.canvas.style.height = `${rowsHeight}px`;
+      }
+    }
+    return rowsHeight;
+  },
+  build(x, rowsHeight, before = x.root) { // the play button, the title and the panels
     const bar = h("div", "ntm-buttons");
     x.play = h("button", "ntm-button ntm-play", "▶ play");
     x.play.setAttribute("aria-label", "play");
     x.play.addEventListener("click", () => this.toggle(x));
     bar.append(x.play);
-    x.el.insertBefore(bar, x.root);
+    x.el.insertBefore(bar, before);
     x.title = h("div", "ntm-title");
-    x.el.insertBefore(x.title, x.root);
+    x.title.setAttribute("aria-live", "polite");
+    x.el.insertBefore(x.title, before);
     const top = { height: 150, basis: 240 };
-    const rowsHeight = Math.min(520, Math.max(220, 4 * x.L)); // every memory row at least 4 px when it can
     x.panels = {
       inputs: new Panel(x.root, top), write: new Panel(x.root, top), read: new Panel(x.root, top),
       memory: new Panel(x.root, { height: rowsHeight, basis: 240 }), bars: new Panel(x.root, { height: rowsHeight, basis: 150 }),
@@ -31,8 +50,6 @@ KINDS.replay = {
       readv: new Panel(x.root, { height: 46, basis: 240 }), output: new Panel(x.root, { height: 70, basis: 240 }),
     };
     legend(x.el, [[COLORS.write, "write"], [COLORS.read, "read"], [COLORS.focus, "step t"]]);
-    x.firstTarget = x.mask ? x.mask.findIndex((v) => v > 0) : -1;
-    x.barMax = d.bar_max; // 1, or the largest weight the rows shown ever get (blurry heads)
   },
   toggle(x) {
     if (x.timer) {
@@ -100,7 +117,8 @@ KINDS.replay = {
     const t = s.t, allRows = Array.from({ length: x.I }, (_, i) => i);
     const timeFrame = { ...FRAME, left: 34 };
     let plot = heatmap(x.panels.inputs, "inputs x (steps along x)", this.soFar(x, x.inputs, x.I, allRows, t), x.I, x.T,
-      { vmin: 0, vmax: 1, cmap: "gray", shownCols: t + 1, frame: timeFrame, rowLabels: x.data.input_names });
+      { vmin: 0, vmax: 1, cmap: "gray", shownCols: t + 1, frame: timeFrame, rowLabels: x.shown.input_names });
+    x.inputPlot = plot; // where the input cells are (a live model's editor flips them on a click)
     this.timeLine(x, plot, t);
     for (const [key, series, title] of [["write", x.write_w, "write weightings w (locations down)"],
       ["read", x.read_w, "read weightings w (locations down)"]]) {
@@ -109,7 +127,7 @@ KINDS.replay = {
       this.timeLine(x, plot, t);
     }
     const mem = heatmap(x.panels.memory, "memory M(t) after the write", s.memory, x.L, x.M,
-      { vmin: -x.data.memory_max, vmax: x.data.memory_max, frame: timeFrame, rowLabels: x.rowLabels });
+      { vmin: -x.shown.memory_max, vmax: x.shown.memory_max, frame: timeFrame, rowLabels: x.rowLabels });
     // Outline the row each head focuses on, when that row is one of the rows shown.
     const focus = {};
     for (const [key, full, color, dash] of [["write", s.write_full, COLORS.write, []], ["read", s.read_full, COLORS.read, [4, 3]]]) {
@@ -127,7 +145,7 @@ KINDS.replay = {
       { values: s.write_weighting, color: COLORS.write, offset: -0.2, thickness: 0.45 },
       { values: s.read_weighting, color: COLORS.read, offset: 0.2, thickness: 0.45 }],
     { horizontal: true, hi: x.barMax, labels: x.rowLabels, frame: timeFrame });
-    const vm = x.data.vector_max, strip = { ...FRAME, left: 8, top: 2, bottom: 2 };
+    const vm = x.shown.vector_max, strip = { ...FRAME, left: 8, top: 2, bottom: 2 };
     heatmap(x.panels.erase, "erase e(t)", s.erase, 1, x.M, { vmin: 0, vmax: 1, cmap: "gray", frame: strip, rowLabels: [""], colTicks: false });
     heatmap(x.panels.add, "add a(t)", s.add, 1, x.M, { vmin: -vm, vmax: vm, frame: strip, rowLabels: [""], colTicks: false });
     heatmap(x.panels.readv, "read r(t)", s.read, 1, x.M, { vmin: -vm, vmax: vm, frame: strip, rowLabels: [""], colTicks: false });
