@@ -21,14 +21,14 @@ from ntmlib.book.widgets.live_model import interventions_from_dicts, model_from_
 
 pytestmark = pytest.mark.browser
 
-LIVE_PAGES = {"chapters/07_copy": "copy"}
+LIVE_PAGES = {"chapters/07_copy": "copy", "chapters/08_repeat_copy": "repeat-copy"}
 TOLERANCE = 1e-4
 INPUTS = 30
 
 RUN = """(k) => {
   const el = window.ntmTest.explorers()[k], r = el.ntmRun;
   return {example: r.example, interventions: r.interventions, draws: el.ntm.draws, t: el.ntm.values.t,
-          summary: el.querySelector('.ntm-summary').textContent,
+          summary: el.querySelector('.ntm-summary').textContent, mask: Array.from(r.run.mask),
           output: Array.from(r.trace.output), read: Array.from(r.trace.read_weightings),
           write: Array.from(r.trace.write_weightings)};
 }"""
@@ -75,21 +75,14 @@ class Checker:
         return self.check(run, label)
 
 
-def edit_with_events(page, checker: Checker, explorer) -> None:
-    """Presets, arrow keys and a drag on the length, a click on an input cell, every
-    intervention, and random inputs until INPUTS runs were checked."""
+def copy_events(page, checker: Checker, explorer) -> list[str]:
+    """Copy: presets, arrow keys and a drag on the length; guided experiments 1-3."""
     button = lambda name: explorer.get_by_role("button", name=name, exact=True)  # noqa: E731
     run = checker.after(lambda: button("L = 120").click(), "preset L = 120")
     assert len(run["example"]["bits"]) == 120 and run["bit_errors"] <= 10, "guided experiment 1: L = 120 copies"
     length = explorer.locator("input[name=length]")
-
-    def arrows():
-        length.focus()
-        for _ in range(3):
-            page.keyboard.press("ArrowLeft")
-
-    assert len(checker.after(arrows, "arrow keys on the length")["example"]["bits"]) == 117
-    assert length.get_attribute("aria-valuetext") == "length 117"
+    press(page, checker, length, "ArrowLeft", 3)
+    assert len(checker.run()["example"]["bits"]) == 117 and length.get_attribute("aria-valuetext") == "length 117"
     box = length.bounding_box()
 
     def drag():
@@ -114,11 +107,62 @@ def edit_with_events(page, checker: Checker, explorer) -> None:
     peak = explorer.get_by_label("write only at the strongest location")
     run = checker.after(lambda: peak.check(), "write only at the strongest location")
     assert run["bit_errors"] <= 10, "guided experiment 3: focused writes change nothing"
-    explorer.locator("select[name=heads]").select_option(label="read head 0")
-    checker.after(lambda: explorer.locator("select[name=beta_cap]").select_option(label="1"), "beta <= 1 on read head 0")
-    presets = ["L = 10", "L = 20", "L = 30", "L = 50"]
+    return ["L = 10", "L = 20", "L = 30", "L = 50"]
+
+
+def end_marker_early(run: dict, width: int) -> int | None:
+    """Steps before the last one at which the page's output first raises the end marker."""
+    steps = [t for t, m in enumerate(run["mask"]) if m > 0]
+    raised = [t for t in steps if run["output"][t * width + 8] > 0.5]
+    return None if not raised else steps[-1] - raised[0]
+
+
+def repeat_copy_events(page, checker: Checker, explorer) -> list[str]:
+    """Repeat copy: presets (paper Fig. 8's cases), arrow keys on R; guided experiments 1-3."""
+    button = lambda name: explorer.get_by_role("button", name=name, exact=True)  # noqa: E731
+    checker.after(lambda: button("L = 5, R = 5").click(), "preset L = 5, R = 5")
+    run = checker.after(lambda: button("R = 15").click(), "preset R = 15")
+    assert run["example"]["repeats"] == 15 and len(run["example"]["bits"]) == 5
+    assert (end_marker_early(run, 9) or 0) > 0, "guided experiment 1: the end marker comes early at R = 15"
+    repeats = explorer.locator("input[name=repeats]")
+    press(page, checker, repeats, "ArrowRight", 2)
+    assert checker.run()["example"]["repeats"] == 17 and repeats.get_attribute("aria-valuetext") == "repeats 17"
+    press(page, checker, explorer.locator("input[name=length]"), "ArrowRight", 1)
+    assert len(checker.run()["example"]["bits"]) == 6
+    for preset in ("L = 10, R = 20", "L = 20, R = 10"):
+        run = checker.after(lambda: button(preset).click(), f"preset {preset}")
+    flip_cell(page, checker, explorer)
+    shift = explorer.get_by_label("shift forced to 0")
+    run = checker.after(lambda: shift.check(), "shift forced to 0")
+    assert run["bit_errors"] > 300, f"guided experiment 3: no shift breaks the loop ({run['bit_errors']})"
+    checker.after(lambda: shift.uncheck(), "shift back")
+    gate = explorer.locator("select[name=gate]")
+    checker.after(lambda: gate.select_option(label="0 (location only)"), "gate 0")
+    checker.after(lambda: explorer.get_by_label("γ = 1 (no sharpening)").check(), "gamma 1 and gate 0")
+    return ["L = 5, R = 5", "R = 15", "L = 10, R = 20"]
+
+
+TASK_EVENTS = {"copy": copy_events, "repeat-copy": repeat_copy_events}
+
+
+def press(page, checker: Checker, control, key: str, times: int) -> None:
+    """Arrow keys on a range input: each press is an edit the page must follow."""
+    def keys():
+        control.focus()
+        for _ in range(times):
+            page.keyboard.press(key)
+    checker.after(keys, f"{key} x{times} on {control.get_attribute('name')}")
+
+
+def edit_with_events(page, checker: Checker, explorer) -> None:
+    """The task's own events, an intervention on one head, then random inputs and presets
+    until INPUTS runs were checked."""
+    presets = TASK_EVENTS[checker.task](page, checker, explorer)
+    explorer.locator("select[name=heads]").select_option(index=1)
+    checker.after(lambda: explorer.locator("select[name=beta_cap]").select_option(label="1"), "beta <= 1 on head 0")
     for i in range(INPUTS):
-        checker.after(lambda: button(presets[i % 4] if i % 3 == 0 else "new random bits").click(), f"random input {i}")
+        name = presets[i % len(presets)] if i % 3 == 0 else "new random bits"
+        checker.after(lambda: explorer.get_by_role("button", name=name, exact=True).click(), f"input {i}: {name}")
         if checker.checked >= INPUTS:
             break
 
@@ -144,9 +188,10 @@ def time_slider_and_play(page, checker: Checker, explorer) -> None:
     page.wait_for_function("(k) => window.ntmTest.explorers()[k].ntm.values.t >= 2", arg=checker.k, timeout=15_000)
     play.click()
     run, stage = checker.run(), page.evaluate("(k) => window.ntmTest.snapshot(window.ntmTest.explorers()[k])", checker.k)
-    t, n = stage["values"]["t"], 128
-    np.testing.assert_allclose(stage["stages"]["write_full"], run["write"][t * n:(t + 1) * n], atol=1e-6)
-    np.testing.assert_allclose(stage["stages"]["output"], run["output"][t * 8:(t + 1) * 8], atol=1e-6)
+    t, n, width = stage["values"]["t"], checker.model.memory_size, checker.model.output_width
+    writes = checker.model.num_write_heads
+    np.testing.assert_allclose(stage["stages"]["write_full"], run["write"][t * n * writes:(t * writes + 1) * n], atol=1e-6)
+    np.testing.assert_allclose(stage["stages"]["output"], run["output"][t * width:(t + 1) * width], atol=1e-6)
 
 
 @pytest.mark.parametrize("docname", list(LIVE_PAGES))

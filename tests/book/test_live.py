@@ -16,7 +16,7 @@ from ntmlib.book.widgets import LiveExplorer
 from ntmlib.book.widgets.base import ExplorerView
 from ntmlib.book.widgets.live import encode_example
 from ntmlib.book.widgets.live_model import model_from_view
-from ntmlib.tasks import CopyTask
+from ntmlib.tasks import CopyTask, RepeatCopyTask
 
 
 @pytest.fixture(scope="module")
@@ -24,26 +24,35 @@ def model():
     return zoo.load("copy", "ntm-lstm")
 
 
-def test_the_encoding_is_the_copy_task_s():
-    batch = CopyTask(1, 20).batch(1, torch.Generator().manual_seed(3))
+@pytest.mark.parametrize("task", [CopyTask(1, 20), RepeatCopyTask(1, 20, 1, 20)])
+def test_the_encoding_is_the_task_s(task):
+    batch = task.batch(1, torch.Generator().manual_seed(3))
     L = int(batch.x[0, :, 8].argmax())
-    again = encode_example("copy", {"bits": batch.x[0, :L, :8].int().tolist()})
+    example = {"bits": batch.x[0, :L, :8].int().tolist()}
+    if isinstance(task, RepeatCopyTask):
+        example["repeats"] = (batch.x.shape[1] - L - 2) // L
+    again = encode_example(task.name, example)
     for mine, theirs in zip(again, batch):
         assert torch.equal(mine, theirs)
 
 
-def test_the_page_encodes_what_python_encodes(tmp_path):
+EXAMPLES = {"copy": {}, "repeat-copy": {"repeats": 13}}
+
+
+@pytest.mark.parametrize("task", list(EXAMPLES))
+def test_the_page_encodes_what_python_encodes(tmp_path, task):
     if shutil.which("node") is None:
         (pytest.fail if os.environ.get("CI") else pytest.skip)("Node.js (`node`) is not installed")
-    example = {"bits": torch.randint(0, 2, (7, 8), generator=torch.Generator().manual_seed(1)).tolist()}
+    example = {"bits": torch.randint(0, 2, (7, 8), generator=torch.Generator().manual_seed(1)).tolist(),
+               **EXAMPLES[task]}
     script = tmp_path / "encode.mjs"
-    script.write_text(ExplorerView._esm + "\nconst r = LIVE_TASKS.copy.encode(" + json.dumps(example) + ");\n"
+    script.write_text(ExplorerView._esm + f"\nconst r = LIVE_TASKS[{task!r}].encode(" + json.dumps(example) + ");\n"
                       "console.log(JSON.stringify({steps: r.steps, inputs: Array.from(r.inputs), "
                       "targets: Array.from(r.targets), mask: Array.from(r.mask)}));\n")
     done = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     page = json.loads(done.stdout)
-    x, y, mask = encode_example("copy", example)
+    x, y, mask = encode_example(task, example)
     assert page["steps"] == x.shape[1]
     assert page["inputs"] == x[0].flatten().tolist() and page["targets"] == y[0].flatten().tolist()
     assert page["mask"] == mask[0].tolist()
@@ -72,12 +81,24 @@ def test_the_page_s_weights_are_the_model_s(model):
 
 
 @pytest.mark.parametrize("example, text", [({"bits": [[0, 1]]}, "a copy example must be"),
+                                           ({"bits": [[0] * 8], "repeats": 2}, "a copy example must be"),
                                            ({"bits": [[2] * 8]}, "a copy example must be"),
                                            ({"bits": [[0] * 8] * 121}, "a copy example must be"),
                                            ("0101", "a copy example must be")])
 def test_bad_inputs_are_one_line_errors(model, example, text):
     with pytest.raises(ValueError, match=text):
         LiveExplorer(model, "copy").set_input(example)
+
+
+def test_a_repeat_copy_example_needs_its_repeats():
+    model = zoo.load("repeat-copy", "ntm-lstm")
+    live = LiveExplorer(model, "repeat-copy", length=3)
+    assert live.example["repeats"] == 5 and live.slider.max == 3 + 1 + 15
+    for bad in ({"bits": [[0] * 8]}, {"bits": [[0] * 8], "repeats": 21}, {"bits": [[0] * 8] * 21, "repeats": 2}):
+        with pytest.raises(ValueError, match="a repeat-copy example must be"):
+            live.set_input(bad)
+    with pytest.raises(ValueError, match="are not those of the copy task"):
+        LiveExplorer(model, "copy")
 
 
 def test_only_ntms_and_known_tasks():

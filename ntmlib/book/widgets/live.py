@@ -22,40 +22,65 @@ import traitlets
 import ipywidgets as widgets
 
 from ...analysis import sigmoid, to_numpy
-from ...tasks import CopyTask
+from ...tasks import CopyTask, RepeatCopyTask, get_task, normalise_repeats
 from ..style import channel_names
 from .base import Explorer, ExplorerView, check_number
 from .live_model import intervention_dicts, interventions_from_dicts, model_config, model_tensors
 
-__all__ = ["LIVE_TASKS", "LiveExplorer", "LiveView", "encode_example"]
+__all__ = ["LIVE_TASKS", "LiveExplorer", "LiveView", "check_example", "encode_example"]
 
-#: The tasks the page's input editor knows, and the longest input each offers.
-LIVE_TASKS = {"copy": {"max_length": 120}}
+#: The tasks the page's input editor knows: the longest input each offers, and the
+#: example's fields besides the bits (L rows of 8 bits).
+LIVE_TASKS = {"copy": {"max_length": 120, "fields": {}},
+              "repeat-copy": {"max_length": 20, "fields": {"repeats": (1, 20)}}}
 
 
-def _check_copy(example) -> list[list[int]]:
-    expected = "a copy example must be {'bits': L rows of 8 bits (0 or 1)}, 1 <= L <= 120"
-    bits = example.get("bits") if isinstance(example, dict) else None
+def check_example(task: str, example) -> dict:
+    """``example`` as the page's dict for ``task`` (copy: ``{"bits"}``; repeat copy:
+    ``{"bits", "repeats"}``), or a one-line ValueError."""
+    if task not in LIVE_TASKS:
+        raise ValueError(f"the live editor knows the tasks {list(LIVE_TASKS)}, got {task!r}")
+    spec = LIVE_TASKS[task]
+    fields = "".join(f", {name!r}: an integer in [{lo}, {hi}]" for name, (lo, hi) in spec["fields"].items())
+    expected = f"a {task} example must be {{'bits': L rows of 8 bits (0 or 1){fields}}}, 1 <= L <= {spec['max_length']}"
+    if not isinstance(example, dict) or set(example) != {"bits", *spec["fields"]}:
+        raise ValueError(f"{expected}, got {example!r:.80}")
     try:
-        array = np.asarray(bits, dtype=float)
+        array = np.asarray(example["bits"], dtype=float)
     except (TypeError, ValueError):
         raise ValueError(f"{expected}, got {example!r:.80}") from None
-    if array.ndim != 2 or array.shape[1] != 8 or not 1 <= array.shape[0] <= 120 or not np.isin(array, (0, 1)).all():
-        raise ValueError(f"{expected}, got an array of shape {array.shape}")
-    return array.astype(int).tolist()
+    if array.ndim != 2 or array.shape[1] != 8 or not 1 <= array.shape[0] <= spec["max_length"] \
+            or not np.isin(array, (0, 1)).all():
+        raise ValueError(f"{expected}, got bits of shape {array.shape}")
+    out = {"bits": array.astype(int).tolist()}
+    for name, (lo, hi) in spec["fields"].items():
+        value = example[name]
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+            raise ValueError(f"{expected}, got {name}={value!r}")
+        out[name] = int(value)
+    return out
 
 
 def encode_example(task: str, example: dict):
     """``(x, y, mask)`` (batches of one) of an editor example, in the task's wire format
     (what ``live.js`` encodes in the page: a test pins the two equal)."""
-    if task != "copy":
-        raise ValueError(f"the live editor knows the tasks {list(LIVE_TASKS)}, got {task!r}")
-    data = torch.tensor(_check_copy(example), dtype=torch.float32)[None]
+    example = check_example(task, example)
+    data = torch.tensor(example["bits"], dtype=torch.float32)[None]
     L = data.shape[1]
-    x = torch.zeros(1, 2 * L + 1, 9)
+    if task == "copy":
+        x = torch.zeros(1, 2 * L + 1, 9)
+        x[:, :L, :8] = data
+        x[:, L, 8] = 1.0  # delimiter
+        return CopyTask(L, L)._answer(x, L + 1, data)
+    R = example["repeats"]
+    x = torch.zeros(1, L + 1 + R * L + 1, 10)
     x[:, :L, :8] = data
     x[:, L, 8] = 1.0  # delimiter
-    return CopyTask(L, L)._answer(x, L + 1, data)
+    x[:, L, 9] = normalise_repeats(R)
+    targets = torch.zeros(1, R * L + 1, 9)
+    targets[:, :-1, :8] = data.repeat(1, R, 1)
+    targets[:, -1, 8] = 1.0  # end marker
+    return RepeatCopyTask(L, L, R, R)._answer(x, L + 1, targets)
 
 
 class LiveView(ExplorerView):
@@ -70,8 +95,8 @@ class LiveView(ExplorerView):
 class LiveExplorer(Explorer):
     """A trained NTM (``zoo.load(task, "ntm-lstm")`` or ``"ntm-ff"``) live in the page.
 
-    ``example``: the starting input (copy: ``{"bits": L x 8}``; default ``length`` random
-    rows drawn with ``seed``); ``interventions``: an :class:`~ntmlib.Intervention` or a
+    ``example``: the starting input (copy: ``{"bits": L x 8}``; repeat copy also
+    ``"repeats"``; default ``length`` random rows drawn with ``seed``, 5 repeats); ``interventions``: an :class:`~ntmlib.Intervention` or a
     sequence of them (default none). The slider starts at ``start`` (default: the last
     input step, the whole input stored); after an edit the page shows the last step.
     """
@@ -79,18 +104,22 @@ class LiveExplorer(Explorer):
     kind = "live"
     interval_ms = 350
 
-    def __init__(self, model, task: str = "copy", example: dict | None = None, *, length: int = 20, seed: int = 0,
+    def __init__(self, model, task: str = "copy", example: dict | None = None, *, length: int = 10, seed: int = 0,
                  interventions=None, start: int | None = None):
         super().__init__()
         self.config = model_config(model)
         if task not in LIVE_TASKS:
             raise ValueError(f"the live editor knows the tasks {list(LIVE_TASKS)}, got {task!r}")
+        if (self.config["input_width"], self.config["output_width"]) != (get_task(task).input_width,
+                                                                          get_task(task).output_width):
+            raise ValueError(f"the model's input/output widths {self.config['input_width']}/"
+                             f"{self.config['output_width']} are not those of the {task} task")
         self.model, self.task = model, task
         if example is None:
             length = check_number("length", length, 1, LIVE_TASKS[task]["max_length"], integer=True)
             bits = torch.randint(0, 2, (length, 8), generator=torch.Generator().manual_seed(seed))
-            example = {"bits": bits.tolist()}
-        self._start = {"example": {"bits": _check_copy(example)}, "interventions": intervention_dicts(interventions)}
+            example = {"bits": bits.tolist(), **{name: 5 for name in LIVE_TASKS[task]["fields"]}}
+        self._start = {"example": check_example(task, example), "interventions": intervention_dicts(interventions)}
         batch = encode_example(task, self._start["example"])
         steps = batch.x.shape[1]
         start = int(batch.mask[0].nonzero()[0, 0]) - 1 if start is None else start
@@ -124,8 +153,9 @@ class LiveExplorer(Explorer):
         return interventions_from_dicts(self.view.interventions)
 
     def set_input(self, example: dict) -> "LiveExplorer":
-        """A new input (copy: ``{"bits": L x 8}``); the page runs the model on it."""
-        example = {"bits": _check_copy(example)}
+        """A new input (copy: ``{"bits": L x 8}``; repeat copy: and ``"repeats"``); the page
+        runs the model on it."""
+        example = check_example(self.task, example)
         steps = encode_example(self.task, example).x.shape[1]
         self.slider.max = max(self.slider.max, steps - 1)
         self.slider.value = steps - 1

@@ -8,10 +8,23 @@ const randomBits = (rows, width) => Array.from({ length: rows }, () => Array.fro
 
 // Each task: encode(example) -> {steps, inputs, targets, mask} (ntmlib.tasks' wire format,
 // mirrored by ntmlib.book.widgets.live.encode_example), and its editor's controls.
+const copyBits = (ex) => ex.bits.map((row) => row.slice());
+const resized = (bits, L) => bits.slice(0, L).concat(randomBits(Math.max(0, L - bits.length), 8));
+const flipBit = (ex, t, channel) => { // a click on input cell (t, channel): only data bits can flip
+  if (t >= ex.bits.length || channel >= 8) return null;
+  const bits = copyBits(ex);
+  bits[t][channel] = 1 - bits[t][channel];
+  return { ...ex, bits };
+};
+
 const LIVE_TASKS = {
   copy: {
-    presets: [10, 20, 30, 50, 120], // the lengths of paper Figs. 4-5
-    maxLength: 120,
+    ranges: [["length", "length L", 1, 120]],
+    presets: [10, 20, 30, 50, 120].map((L) => [`L = ${L}`, { length: L }]), // the lengths of paper Figs. 4-5
+    params: (ex) => ({ length: ex.bits.length }),
+    withParams: (ex, p) => ({ bits: resized(ex.bits, p.length) }), // keep the bits there are
+    random: (ex) => ({ bits: randomBits(ex.bits.length, 8) }),
+    flip: flipBit,
     encode(ex) {
       const L = ex.bits.length, T = 2 * L + 1, I = 9, O = 8;
       const inputs = new Float64Array(T * I), targets = new Float64Array(T * O), mask = new Float64Array(T);
@@ -23,18 +36,28 @@ const LIVE_TASKS = {
       for (let t = L + 1; t < T; t++) mask[t] = 1;
       return { steps: T, inputs, targets, mask };
     },
-    withLength(ex, L) { // keep the bits there are, draw new ones for added steps
-      const bits = ex.bits.slice(0, L);
-      return { bits: bits.concat(randomBits(L - bits.length, 8)) };
+  },
+  "repeat-copy": {
+    ranges: [["length", "length L", 1, 20], ["repeats", "repeats R", 1, 20]],
+    presets: [["L = 5, R = 5", { length: 5, repeats: 5 }], ["R = 15", { repeats: 15 }],
+      ["L = 20, R = 10", { length: 20, repeats: 10 }], ["L = 10, R = 20", { length: 10, repeats: 20 }]], // paper Fig. 8
+    params: (ex) => ({ length: ex.bits.length, repeats: ex.repeats }),
+    withParams: (ex, p) => ({ bits: resized(ex.bits, p.length ?? ex.bits.length), repeats: p.repeats ?? ex.repeats }),
+    random: (ex) => ({ bits: randomBits(ex.bits.length, 8), repeats: ex.repeats }),
+    flip: flipBit,
+    encode(ex) { // ntmlib.tasks.RepeatCopyTask: channel 9 holds (R - 5.5) / sqrt(8.25)
+      const L = ex.bits.length, R = ex.repeats, T = L + 1 + R * L + 1, I = 10, O = 9;
+      const inputs = new Float64Array(T * I), targets = new Float64Array(T * O), mask = new Float64Array(T);
+      ex.bits.forEach((row, t) => row.forEach((bit, j) => {
+        inputs[t * I + j] = bit;
+        for (let r = 0; r < R; r++) targets[(L + 1 + r * L + t) * O + j] = bit;
+      }));
+      inputs[L * I + 8] = 1;
+      inputs[L * I + 9] = Math.fround((R - 5.5) / Math.sqrt(8.25)); // float32, as the Python input
+      targets[(T - 1) * O + 8] = 1; // the end marker
+      for (let t = L + 1; t < T; t++) mask[t] = 1;
+      return { steps: T, inputs, targets, mask };
     },
-    random: (ex) => ({ bits: randomBits(ex.bits.length, 8) }),
-    flip(ex, t, channel) { // a click on input cell (t, channel): only data bits can flip
-      if (t >= ex.bits.length || channel >= 8) return null;
-      const bits = ex.bits.map((row) => row.slice());
-      bits[t][channel] = 1 - bits[t][channel];
-      return { bits };
-    },
-    length: (ex) => ex.bits.length,
   },
 };
 

@@ -29,14 +29,17 @@ const LIVE_EDITOR = {
   build(x, live) {
     const task = x.task, net = x.net, row = h("div", "ntm-buttons");
     x.controls = {};
-    const length = Object.assign(h("input", "ntm-range"), { type: "range", min: "1", max: String(task.maxLength), step: "1", name: "length" });
-    x.controls.length = control(row, "length L", length);
-    x.controls.lengthValue = h("output", "ntm-readout");
-    row.append(x.controls.lengthValue);
-    length.addEventListener("input", () => live.edit(x, task.withLength(x.example, Number(length.value))));
-    for (const L of task.presets) {
-      const preset = h("button", "ntm-button", `L = ${L}`);
-      preset.addEventListener("click", () => live.edit(x, task.withLength(x.example, L)));
+    x.controls.ranges = task.ranges.map(([name, text, low, high]) => {
+      const range = Object.assign(h("input", "ntm-range"), { type: "range", min: String(low), max: String(high), step: "1", name });
+      control(row, text, range);
+      const readout = h("output", "ntm-readout");
+      row.append(readout);
+      range.addEventListener("input", () => live.edit(x, task.withParams(x.example, { [name]: Number(range.value) })));
+      return { name, range, readout };
+    });
+    for (const [text, params] of task.presets) {
+      const preset = h("button", "ntm-button", text);
+      preset.addEventListener("click", () => live.edit(x, task.withParams(x.example, params)));
       row.append(preset);
     }
     const fresh = h("button", "ntm-button", "new random bits");
@@ -73,10 +76,12 @@ const LIVE_EDITOR = {
     return any ? [one] : [];
   },
   sync(x) { // the controls show the current input and (the first) intervention
-    const c = x.controls, L = x.task.length(x.example), s = x.interventions[0] || {};
-    c.length.value = String(L);
-    c.length.setAttribute("aria-valuetext", `length ${L}`);
-    c.lengthValue.textContent = String(L);
+    const c = x.controls, params = x.task.params(x.example), s = x.interventions[0] || {};
+    for (const { name, range, readout } of c.ranges) {
+      range.value = String(params[name]);
+      range.setAttribute("aria-valuetext", `${name} ${params[name]}`);
+      readout.textContent = String(params[name]);
+    }
     const index = (options, value) => Math.max(0, options.findIndex(([, v]) => JSON.stringify(v) === JSON.stringify(value ?? null)));
     c.heads.value = String(index(x.headNames, s.heads));
     c.gate.value = String(index(GATES, s.gate));
