@@ -48,6 +48,7 @@ DEFINITIONS = {
     ("07_copy", "32 sequences"),           # the batch size, a setting
     ("07_copy", "8 sequences"),            # evaluation size of the table, a setting
     ("08_repeat_copy", "8 sequences"),
+    ("08_repeat_copy", "16 sequences"),    # exercise 1's evaluation size, a setting
     ("09_associative_recall", "18 target bits"),  # the task's target size
     ("09_associative_recall", "18 bits"),
     ("09_associative_recall", "32 sequences"),
