@@ -97,26 +97,32 @@ class HeadBank(nn.Module):
         """H = R + W, read heads and write heads together."""
         return self.num_read + self.num_write
 
-    def forward(self, controller_output: torch.Tensor) -> HeadParameters:
-        """Every head's parameters from the controller output ``(B, controller_size)``, each
-        squashed into the range its equation needs (see :class:`HeadParameters`)."""
-        raw = self.projection(controller_output)
+    def split(self, raw: torch.Tensor) -> HeadParameters:
+        """The projection's raw output ``(B, width)`` cut into every head's slices, before
+        any activation (a fixed gate or gamma has an empty slice)."""
         batch, heads, width = raw.shape[0], self.num_heads, self.memory_width
         addressing, vectors = raw.split([heads * self.addressing_width, 2 * self.num_write * width], dim=-1)
         key, beta, gate, shift, gamma = addressing.view(batch, heads, -1).split(self.addressing_sizes, dim=-1)
         erase, add = vectors.view(batch, 2, self.num_write, width).unbind(1)
+        return HeadParameters(key, beta.squeeze(-1), gate.squeeze(-1), shift, gamma.squeeze(-1), erase, add)
+
+    def forward(self, controller_output: torch.Tensor) -> HeadParameters:
+        """Every head's parameters from the controller output ``(B, controller_size)``, each
+        squashed into the range its equation needs (see :class:`HeadParameters`)."""
+        raw = self.split(self.projection(controller_output))
+        batch, heads = raw.beta.shape
         if self.shift_mode == "distribution":
-            shift = torch.softmax(shift, dim=-1)
+            shift = torch.softmax(raw.shift, dim=-1)
         else:
-            shift = scalar_shift_distribution(self.max_shift * torch.tanh(shift.squeeze(-1)), self.max_shift)
+            shift = scalar_shift_distribution(self.max_shift * torch.tanh(raw.shift.squeeze(-1)), self.max_shift)
         return HeadParameters(
-            key=key,
-            beta=F.softplus(beta.squeeze(-1)),
-            gate=torch.sigmoid(gate.squeeze(-1)) if self.fixed_gate is None else beta.new_full((batch, heads), self.fixed_gate),
+            key=raw.key,
+            beta=F.softplus(raw.beta),
+            gate=torch.sigmoid(raw.gate) if self.fixed_gate is None else raw.beta.new_full((batch, heads), self.fixed_gate),
             shift=shift,
-            gamma=1 + F.softplus(gamma.squeeze(-1)) if self.fixed_gamma is None else beta.new_full((batch, heads), self.fixed_gamma),
-            erase=torch.sigmoid(erase),
-            add=add,
+            gamma=1 + F.softplus(raw.gamma) if self.fixed_gamma is None else raw.beta.new_full((batch, heads), self.fixed_gamma),
+            erase=torch.sigmoid(raw.erase),
+            add=raw.add,
         )
 
 

@@ -60,7 +60,7 @@ FILES = {"memory-init": "memory_init.json", "throughput": "throughput.json", "de
 #: Settings of the full run and of --quick (every number that changes a result).
 FULL = {
     "memory_init": {"max_steps": 5000, "max_seconds": 600.0, "threads": 1, "length120_sequences": 100},
-    "throughput": {"batch_sizes": [1, 8, 32, 64, 128], "modes": ["eager", "compiled"], "iterations": 20,
+    "throughput": {"batch_sizes": [1, 8, 32, 64, 128], "modes": ["eager", "compiled"], "iterations": 100,
                    "threads": 1},
     "devices": {"batch_sizes": [1, 32, 128], "iterations": 20},
 }

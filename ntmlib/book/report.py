@@ -3,9 +3,8 @@ its prose quotes, read from the zoo (``data/<task>/<arch>/results.json``, ``conf
 ``curve.csv``) every time a chapter runs, so that no number about our models is typed.
 
 - :func:`result` and :func:`budget` read one figure or one training budget.
-- :data:`CLAIMS` lists, per task, the paper's headline results in our words, each with
-  the test that decides whether our model meets it.
-- :func:`ours_vs_paper` builds a task chapter's box from both; it renders as an HTML
+- :func:`ours_vs_paper` builds a task chapter's box from the budgets and the task's
+  targets (:mod:`ntmlib.book.targets`, the one source of every verdict); it renders as an HTML
   table in the book and in Jupyter, and as plain text elsewhere.
 - :func:`prose` turns a sentence computed in a code cell into Markdown for the page.
 """
@@ -13,16 +12,16 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
 
 from .. import zoo
 from ..paper import ARCHITECTURES, TASK_NAMES
+from .targets import MEASURES, targets_of
 
-__all__ = ["Claim", "CLAIMS", "PAPER_BUDGET", "LABELS", "result", "results", "budget",
+__all__ = ["PAPER_BUDGET", "LABELS", "result", "results", "budget",
            "ours_vs_paper", "Box", "prose", "Prose"]
 
 LABELS = {"ntm-lstm": "NTM-LSTM", "ntm-ff": "NTM-FF", "lstm": "LSTM"}
-METRICS = {"cost_bits": "cost (bits/seq)", "bit_errors": "bit errors/seq"}
+METRICS = {**MEASURES, "cost_bits": "cost (bits/seq)"}
 
 
 def results(task: str, arch: str) -> dict[str, dict]:
@@ -57,82 +56,6 @@ def converged_row(rows, threshold: float = 0.1) -> dict | None:
     return next((row for row in rows if row["eval_bit_errors"] < threshold), None)
 
 
-@dataclass(frozen=True)
-class Claim:
-    """One of the paper's headline results, and the test our model must pass to meet it.
-
-    ``kind``: "at most" (our figure <= ``bound``), "at least" (>= ``bound``; for the paper's
-    failures, which we meet by failing too) or "below" (our figure is below the same
-    figure of the architecture ``bound`` names)."""
-
-    arch: str
-    case: str
-    metric: str
-    paper: str
-    kind: str
-    bound: float | str
-
-    def ours(self, figures: dict[str, dict[str, dict]]) -> float:
-        """Our figure, from ``figures`` = ``{arch: results(task, arch)}`` (read once per box)."""
-        return float(figures[self.arch][self.case][self.metric])
-
-    def criterion(self) -> str:
-        """The test in symbols, e.g. "≤ 1", "≥ 96", "< LSTM's"."""
-        if self.kind == "below":
-            return f"< {LABELS[self.bound]}'s"
-        return f"{'≤' if self.kind == 'at most' else '≥'} {self.bound:g}"
-
-    def met(self, figures: dict[str, dict[str, dict]]) -> bool:
-        """Whether our figure passes the test (``figures`` as for :meth:`ours`)."""
-        ours = self.ours(figures)
-        if self.kind == "at most":
-            return ours <= self.bound
-        if self.kind == "at least":
-            return ours >= self.bound
-        if self.kind == "below":
-            return ours < float(figures[self.bound][self.case][self.metric])
-        raise ValueError(f"unknown claim kind {self.kind!r}")
-
-
-def _both_ntms(case, metric, paper, kind, bound):
-    return [Claim(arch, case, metric, paper, kind, bound) for arch in ("ntm-lstm", "ntm-ff")]
-
-
-# The paper reports results as learning curves and pictures; where it gives no number, a
-# bound in our words stands for its words ("near zero": under 1 bit per sequence; "few
-# mistakes": under 1% of the target bits wrong; "fails": over 10% wrong). Target bits per
-# sequence: copy 8L; repeat copy 9(RL + 1); associative recall 18; priority sort 128.
-CLAIMS: dict[str, list[Claim]] = {
-    "copy": [
-        *_both_ntms("training", "cost_bits", "near 0 (paper Fig. 3)", "at most", 1.0),
-        Claim("lstm", "training", "cost_bits", "low, but above the NTMs' (paper Fig. 3)", "at most", 10.0),
-        Claim("lstm", "L=20", "bit_errors", "almost none (paper Fig. 5)", "at most", 1.6),
-        *_both_ntms("L=50", "bit_errors", "very few (paper Fig. 4)", "at most", 4.0),
-        *_both_ntms("L=120", "bit_errors", "a few local errors (paper Fig. 4)", "at most", 9.6),
-        Claim("lstm", "L=120", "bit_errors", "fails (paper Fig. 5)", "at least", 96.0),
-    ],
-    "repeat-copy": [
-        *[Claim(arch, "training", "cost_bits", "near 0 (paper Fig. 7)", "at most", 1.0) for arch in ARCHITECTURES],
-        *_both_ntms("L=20,R=10", "bit_errors", "almost none (paper Fig. 8)", "at most", 18.0),
-        *_both_ntms("L=10,R=20", "bit_errors", "data right, end marker wrong (paper Fig. 8)", "at most", 90.0),
-        Claim("lstm", "L=20,R=10", "bit_errors", "fails (paper Fig. 8)", "at least", 180.0),
-    ],
-    "associative-recall": [
-        *_both_ntms("training", "cost_bits", "near 0 (paper Fig. 10)", "at most", 1.0),
-        Claim("ntm-ff", "K=12", "bit_errors", "nearly perfect at twice the training length (paper Fig. 11)",
-              "at most", 0.18),
-        Claim("ntm-lstm", "K=12", "cost_bits", "below the LSTM's (paper Fig. 11)", "below", "lstm"),
-        Claim("ntm-ff", "K=20", "cost_bits", "below the LSTM's (paper Fig. 11)", "below", "lstm"),
-    ],
-    "ngrams": [
-        *_both_ntms("training", "cost_bits", "below the LSTM's (paper Fig. 13)", "below", "lstm"),
-    ],
-    "priority-sort": [
-        *_both_ntms("training", "cost_bits", "about 15-20 (read off paper Fig. 18)", "at most", 20.0),
-        Claim("lstm", "training", "cost_bits", "about 55 (read off paper Fig. 18)", "at most", 60.0),
-    ],
-}
-
 #: The paper's training budget: how far the x axis of its learning curves runs.
 PAPER_BUDGET = {
     "copy": "curves to about 1,000,000 (paper Fig. 3)",
@@ -144,7 +67,7 @@ PAPER_BUDGET = {
 
 
 def _figure(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}" if abs(value) < 1 else f"{value:.1f}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 class Box:
@@ -173,7 +96,8 @@ class Box:
 
 def ours_vs_paper(task: str) -> Box:
     """The box of a task chapter: each model's training budget in sequences, then each of
-    the paper's headline results (:data:`CLAIMS`) beside our figure, met or not."""
+    the task's targets (:data:`ntmlib.book.targets.TARGETS`, the one source of the verdicts)
+    beside our figure, met or not."""
     if task not in TASK_NAMES:
         raise ValueError(f"task must be one of {TASK_NAMES}, not {task!r}")
     figures = {arch: results(task, arch) for arch in ARCHITECTURES}
@@ -183,10 +107,12 @@ def ours_vs_paper(task: str) -> Box:
         rows.append({"model": LABELS[arch], "what": "training sequences",
                      "ours": f"{spent['sequences']:,} ({spent['minutes']:.0f} min)",
                      "paper": PAPER_BUDGET[task], "met": "—"})
-    for claim in CLAIMS[task]:
-        rows.append({"model": LABELS[claim.arch], "what": f"{METRICS[claim.metric]}, {claim.case}",
-                     "ours": _figure(claim.ours(figures)), "paper": claim.paper,
-                     "met": f"{'yes' if claim.met(figures) else 'no'} ({claim.criterion()})"})
+    for target in targets_of(task):
+        value = float(figures[target.arch][target.case][target.metric])
+        met = target.met(value)
+        verdict = "reported" if met is None else f"{'yes' if met else 'no'} ({target.criterion()})"
+        rows.append({"model": LABELS[target.arch], "what": f"{METRICS[target.metric]}, {target.case}",
+                     "ours": _figure(value), "paper": target.paper(), "met": verdict})
     return Box(f"Ours vs the paper: {task}", rows)
 
 

@@ -2,6 +2,7 @@
 :func:`inspect.getsource`; they never retype it, so the book cannot drift from the package."""
 from __future__ import annotations
 
+import ast
 import inspect
 import textwrap
 from typing import Any
@@ -17,16 +18,20 @@ class Source:
     plain text (a terminal, ``print``) it is the source itself. ``.text`` is the code.
     """
 
-    def __init__(self, text: str, captions: list[str]):
+    def __init__(self, text: str, captions: list[str], fold: bool = False):
         self.text = text
         self.captions = captions
+        self.fold = fold
 
     def _repr_markdown_(self) -> str:
         fence = "```"
         while fence in self.text:
             fence += "`"
         caption = "; ".join(self.captions)
-        return f"{caption}\n\n{fence}python\n{self.text.rstrip()}\n{fence}\n"
+        block = f"{fence}python\n{self.text.rstrip()}\n{fence}\n"
+        if self.fold:  # collapsed, like the chapters' hints: the caption opens it
+            return f"<details><summary>{caption} ({len(self.text.splitlines())} lines)</summary>\n\n{block}\n</details>\n"
+        return f"{caption}\n\n{block}"
 
     def __repr__(self) -> str:
         return self.text
@@ -54,22 +59,35 @@ def source_of(obj: Any) -> str:
     return textwrap.dedent(inspect.getsource(_unwrap(obj)))
 
 
-def show(*objects: Any) -> Source:
+def without_docstring(text: str) -> str:
+    """``text`` (the source of one function or class) without its own docstring."""
+    node = ast.parse(text).body[0]
+    if ast.get_docstring(node) is None:
+        return text
+    lines = text.splitlines(keepends=True)
+    first = node.body[0]
+    return "".join(lines[:first.lineno - 1] + lines[first.end_lineno:])
+
+
+def show(*objects: Any, docstrings: bool = True, fold: bool = False) -> Source:
     """Display the real source of ntmlib functions, classes or methods.
 
     ``show(ntmlib.memory.read)`` or ``show(NTM.step, HeadBank.forward)``: the code
     comes from the installed package through :func:`inspect.getsource`, so what the
-    chapter shows is what the chapter runs. Returns a :class:`Source`; its ``.text`` is
-    the code.
+    chapter shows is what the chapter runs. ``docstrings=False`` leaves out each
+    object's own docstring (the code alone, for a listing read top to bottom);
+    ``fold=True`` shows the listing collapsed under its caption. Returns a
+    :class:`Source`; its ``.text`` is the code.
     """
     if not objects:
         raise TypeError("show() needs at least one function, class or method")
     texts, captions = [], []
     for obj in objects:
         target = _unwrap(obj)
-        texts.append(source_of(target))
+        text = source_of(target)
+        texts.append(text if docstrings else without_docstring(text))
         path = inspect.getsourcefile(target) or "?"
         short = path[path.rfind("ntmlib"):] if "ntmlib" in path else path
         line = inspect.getsourcelines(target)[1]
         captions.append(f"`{_qualified_name(target)}` ({short}, line {line})")
-    return Source("\n\n".join(t.rstrip() for t in texts) + "\n", captions)
+    return Source("\n\n".join(t.rstrip() for t in texts) + "\n", captions, fold)

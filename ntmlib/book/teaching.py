@@ -41,8 +41,9 @@ def explain_step(model, x: torch.Tensor, t: int) -> dict:
     """Everything an NTM computes at step ``t`` of input ``x`` ``(B, T, input_width)``.
 
     Runs the real step function up to and including step t and returns, for step t:
-    ``controller_input``, ``controller_output``, ``heads`` (the activated
-    :class:`~ntmlib.heads.HeadParameters`), ``stages`` (the four weightings of Figure 2
+    ``controller_input``, ``controller_output``, ``raw_heads`` (the projection's output cut
+    into each head's slices before activation, :meth:`~ntmlib.heads.HeadBank.split`),
+    ``heads`` (the activated :class:`~ntmlib.heads.HeadParameters`), ``stages`` (the four weightings of Figure 2
     for every head, from :func:`~ntmlib.addressing.address_stages` on the step's own
     inputs), ``previous_memory``, ``erased_memory`` (eq. 3), ``memory`` (after the add,
     eq. 4), ``reads`` (eq. 2) and ``logits``. The recomputed final stage is checked
@@ -65,7 +66,8 @@ def explain_step(model, x: torch.Tensor, t: int) -> dict:
     if not torch.allclose(stages["sharpened"], state[1], atol=1e-6):
         raise RuntimeError("the recomputed addressing stages disagree with the model's step")
     write_weighting = state[1][:, model.num_read_heads:]
-    return {"controller_input": seen["input"], "controller_output": seen["output"], "heads": heads,
+    raw_heads = model.heads.split(model.heads.projection(seen["output"]))
+    return {"controller_input": seen["input"], "controller_output": seen["output"], "raw_heads": raw_heads, "heads": heads,
             "previous_weightings": previous_weightings, "stages": stages, "previous_memory": previous_memory,
             "erased_memory": memory_ops.erase(previous_memory, write_weighting, heads.erase),
             "memory": state[0], "reads": state[2], "logits": logits}
@@ -97,7 +99,7 @@ def draw_addressing_flow(parts: dict | None = None, *, head: int = 0, index: int
             _stage_bars(ax, x, values["stages"][name], COLORS[name])
     ax.text(10.6, 2.0, "$w_t$", ha="left", va="center", fontsize=13)
     ax.text(5.5, 4.15, "controller outputs (one head)", ha="center", va="center", fontsize=10, color="#555555")
-    ax.text(xs[0], 0.85, "$M_t$", ha="center", va="center", fontsize=11)
+    ax.text(xs[0], 0.85, "$M_{t-1}$", ha="center", va="center", fontsize=11)
     ax.text(xs[1], 0.85, "$w_{t-1}$", ha="center", va="center", fontsize=11)
     arrow(ax, (xs[0], 1.05), (xs[0], 1.5))
     arrow(ax, (xs[1], 1.05), (xs[1], 1.5))

@@ -9,7 +9,9 @@
    from the zoo (ntmlib.book.report.prose) and printed, never typed.
 2. No "when this chapter was written" sentences.
 3. Each task chapter (7-11) shows an "ours vs the paper" box, made by
-   ntmlib.book.report.ours_vs_paper, whose numbers are those of results.json and config.json.
+   ntmlib.book.report.ours_vs_paper, whose numbers are those of results.json and config.json
+   and whose verdicts are those of the one targets table (ntmlib.book.targets), the table
+   README.md shows.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import pytest
 
 from helpers import ROOT
 
-from ntmlib.book import report
+from ntmlib.book import report, targets
 from ntmlib import zoo
 
 TASK_CHAPTERS = {"07_copy": "copy", "08_repeat_copy": "repeat-copy", "09_associative_recall": "associative-recall",
@@ -46,6 +48,7 @@ DEFINITIONS = {
     ("07_copy", "32 sequences"),           # the batch size, a setting
     ("07_copy", "8 sequences"),            # evaluation size of the table, a setting
     ("08_repeat_copy", "8 sequences"),
+    ("08_repeat_copy", "16 sequences"),    # exercise 1's evaluation size, a setting
     ("09_associative_recall", "18 target bits"),  # the task's target size
     ("09_associative_recall", "18 bits"),
     ("09_associative_recall", "32 sequences"),
@@ -144,39 +147,50 @@ def test_box_numbers_are_the_zoo_s(task):
     for row, arch in zip(budgets, ("ntm-lstm", "ntm-ff", "lstm")):
         assert row["ours"].startswith(f"{zoo.info(task, arch)['sequences']:,} ")
     claims = [r for r in rows if r["what"] != "training sequences"]
-    assert len(claims) == len(report.CLAIMS[task]) > 0
-    for row, claim in zip(claims, report.CLAIMS[task]):
-        recorded = {r["case"]: r for r in json.loads((zoo.model_dir(task, claim.arch) / "results.json").read_text())}
-        value = recorded[claim.case][claim.metric]
-        assert float(row["ours"].replace(",", "")) == pytest.approx(value, rel=0.06, abs=0.05)
-        assert row["met"].split()[0] == ("yes" if _passes(claim, value, task) else "no")
-        assert "paper Fig." in row["paper"]
+    task_targets = targets.targets_of(task)
+    assert len(claims) == len(task_targets) > 0
+    readme = _readme_verdicts()
+    for row, target in zip(claims, task_targets):
+        recorded = {r["case"]: r for r in json.loads((zoo.model_dir(task, target.arch) / "results.json").read_text())}
+        value = recorded[target.case][target.metric]
+        assert float(row["ours"].replace(",", "")) == pytest.approx(value, rel=0.01, abs=0.005)
+        assert "paper Fig." in row["paper"] and target.case in row["what"]
+        # One source of verdicts: the box says what the targets table of README.md says.
+        assert row["met"].split()[0] == readme[task, target.arch, target.case, target.metric], row
     assert "<table" in box._repr_html_() and task in repr(box)
 
 
-def _passes(claim, value, task):
-    """The claim's test, decided here from results.json and the claim's own words."""
-    if claim.kind == "below":
-        other = {r["case"]: r for r in json.loads((zoo.model_dir(task, claim.bound) / "results.json").read_text())}
-        return value < other[claim.case][claim.metric]
-    assert claim.kind in ("at most", "at least")
-    return value <= claim.bound if claim.kind == "at most" else value >= claim.bound
+def _readme_verdicts() -> dict:
+    """(task, arch, case, metric) -> "yes" / "no" / "reported", read from README.md's targets table."""
+    names = {measure: metric for metric, measure in targets.MEASURES.items()}
+    verdicts = {}
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 7 and cells[3] in names:
+            verdicts[cells[0], cells[1], cells[2], names[cells[3]]] = cells[6].strip("*")
+    return verdicts
 
 
-def test_claims_decide_by_their_bounds():
-    figures = {"ntm-lstm": {"training": {"cost_bits": 0.5}, "L=120": {"bit_errors": 3.0}},
-               "lstm": {"L=120": {"bit_errors": 2.0}}}
-    at_most = report.Claim("ntm-lstm", "training", "cost_bits", "x (paper Fig. 3)", "at most", 1.0)
-    assert at_most.ours(figures) == 0.5 and at_most.met(figures) is True
-    assert report.Claim("ntm-lstm", "training", "cost_bits", "x", "at most", 0.4).met(figures) is False
-    assert report.Claim("lstm", "L=120", "bit_errors", "x (paper Fig. 5)", "at least", 2.0).met(figures) is True
-    assert report.Claim("lstm", "L=120", "bit_errors", "x (paper Fig. 5)", "at least", 1e9).met(figures) is False
-    below = report.Claim("ntm-lstm", "L=120", "bit_errors", "x (paper Fig. 4)", "below", "lstm")
-    assert below.met(figures) is False  # 3.0 is not below the LSTM's 2.0
-    figures["lstm"]["L=120"]["bit_errors"] = 4.0
-    assert below.met(figures) is True
-    with pytest.raises(ValueError, match="unknown claim kind"):
-        report.Claim("lstm", "L=120", "bit_errors", "x", "around", 1.0).met(figures)
+def test_every_box_row_has_a_readme_verdict():
+    """The README table lists every target, so no box can judge a claim the table does not."""
+    assert set(_readme_verdicts()) == {(t.task, t.arch, t.case, t.metric) for t in targets.TARGETS}
+
+
+def test_targets_decide_by_their_bounds():
+    below = targets.Target("copy", "lstm", "L=20", "bit_errors", "<", 1.0, "Fig 5: x")
+    assert below.met(0.5) is True and below.met(1.0) is False and below.criterion() == "< 1"
+    fails = targets.Target("copy", "lstm", "L=120", "bit_errors", ">=", 96.0, "Fig 5: fails")
+    assert fails.met(96.0) is True and fails.met(95.9) is False and fails.criterion() == "≥ 96"
+    assert fails.paper() == "fails (paper Fig. 5)"
+    assert targets.Target("a", "b", "c", "bit_errors", None, None, "Fig 10: x").met(3.0) is None
+
+
+def test_no_chapter_types_a_verdict():
+    """Verdicts are the box's: no task chapter's prose states its own bound for a target."""
+    for name in TASK_CHAPTERS:
+        for cell_id, text in _prose(name):
+            found = re.search(r"met: (yes|no)|\b(yes|no) \((<|≤|<=|≥)", text)
+            assert not found, f"{name} {cell_id}: {found.group()!r}"
 
 
 def test_a_box_reads_each_results_file_once(monkeypatch):

@@ -31,6 +31,20 @@ def test_show_methods_classes_and_several():
         book.show()
 
 
+def test_show_can_leave_out_docstrings_and_fold():
+    from ntmlib.ntm import NTM
+
+    full, bare = book.show(NTM.step), book.show(NTM.step, A.sharpen, docstrings=False)
+    assert '"""' in full.text and '"""' not in bare.text
+    assert "addressing.address(" in bare.text and "def sharpen(" in bare.text  # the code itself stays whole
+    assert len(bare.text.splitlines()) < len(full.text.splitlines())
+    for line in bare.text.splitlines():  # every line left is a line of the real files
+        assert line.strip() == "" or line.strip() in full.text + book.show(A.sharpen).text
+    folded = book.show(NTM.step, fold=True)._repr_markdown_()
+    assert folded.startswith("<details><summary>`ntmlib.ntm.NTM.step`") and folded.rstrip().endswith("</details>")
+    assert "```python\n" in folded and "<details>" not in book.show(NTM.step)._repr_markdown_()
+
+
 def test_style_rc_is_opaque_white():
     rc = book.style_rc()
     assert rc["figure.facecolor"] == "white"

@@ -39,6 +39,11 @@ def test_explained_step_is_the_step_the_model_takes(walk, t):
     assert parts["controller_input"].shape[-1] == model.input_width + model.num_read_heads * model.memory_width
     if t > 0:
         assert torch.allclose(parts["previous_memory"], trace.memory[:, t - 1], atol=1e-6)
+    raw, heads = parts["raw_heads"], parts["heads"]  # the raw slices, activated, are the step's parameters
+    assert torch.allclose(torch.nn.functional.softplus(raw.beta), heads.beta)
+    assert torch.allclose(torch.sigmoid(raw.gate), heads.gate) and torch.allclose(torch.sigmoid(raw.erase), heads.erase)
+    assert torch.allclose(torch.softmax(raw.shift, -1), heads.shift) and torch.equal(raw.key, heads.key)
+    assert raw.key.shape == heads.key.shape and raw.beta.shape == heads.beta.shape
 
 
 def test_explain_step_rejects_a_step_outside_the_input(walk):
