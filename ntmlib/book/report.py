@@ -2,7 +2,8 @@
 its prose quotes, read from the zoo (``data/<task>/<arch>/results.json``, ``config.json``,
 ``curve.csv``) every time a chapter runs, so that no number about our models is typed.
 
-- :func:`result` and :func:`budget` read one figure or one training budget.
+- :func:`result` and :func:`budget` read one figure or one training budget;
+  :func:`training_budgets` states a task's budgets as its recipes set them, in words.
 - :func:`ours_vs_paper` builds a task chapter's box from the budgets and the task's
   targets (:mod:`ntmlib.book.targets`, the one source of every verdict); it renders as an HTML
   table in the book and in Jupyter, and as plain text elsewhere.
@@ -15,10 +16,11 @@ import json
 
 from .. import zoo
 from ..paper import ARCHITECTURES, TASK_NAMES
+from ..training.recipes import recipe
 from .targets import MEASURES, targets_of
 
 __all__ = ["PAPER_BUDGET", "LABELS", "result", "results", "budget",
-           "ours_vs_paper", "Box", "prose", "Prose"]
+           "training_budgets",            "ours_vs_paper", "Box", "prose", "Prose"]
 
 LABELS = {"ntm-lstm": "NTM-LSTM", "ntm-ff": "NTM-FF", "lstm": "LSTM"}
 METRICS = {**MEASURES, "cost_bits": "cost (bits/seq)"}
@@ -48,6 +50,31 @@ def budget(task: str, arch: str) -> dict:
     """How long (task, arch) trained: ``sequences``, ``minutes`` (wall time) and ``device``."""
     info = zoo.info(task, arch)
     return {"sequences": int(info["sequences"]), "minutes": info["wall_seconds"] / 60, "device": info["device"]}
+
+
+def _budget_words(task: str, arch: str) -> str:
+    """One model's budget as its recipe sets it: wall time or iterations, then any fine-tune;
+    the wall time it took (from ``config.json``) wherever the recipe does not fix it."""
+    stage = recipe(task, arch)
+    config, fine_tune = stage.config, stage.fine_tune
+    words = (f"{config.max_seconds / 60:g} min" if config.max_seconds is not None
+             else f"{config.steps:,} iterations")
+    if fine_tune is not None:
+        words += f" + a {fine_tune.config.steps:,}-iteration fine-tune"
+    if config.max_seconds is None or fine_tune is not None:
+        words += f", {budget(task, arch)['minutes']:.1f} min" + (" in all" if fine_tune is not None else "")
+    return words
+
+
+def training_budgets(task: str) -> str:
+    """The budgets of a task's three models in one phrase, architectures with equal budgets
+    together: e.g. ``"NTM-LSTM 5 min, NTM-FF 5 min + a 1,200-iteration fine-tune, 20.9 min in
+    all, LSTM 40,000 iterations, 73.5 min"``."""
+    groups: dict[str, list[str]] = {}
+    for arch in ARCHITECTURES:
+        groups.setdefault(_budget_words(task, arch), []).append(LABELS[arch])
+    names = {len(ARCHITECTURES): "all three"}
+    return "; ".join(f"{names.get(len(labels), ' and '.join(labels))} {words}" for words, labels in groups.items())
 
 
 def converged_row(rows, threshold: float = 0.1) -> dict | None:

@@ -208,3 +208,19 @@ def test_report_rejects_unknown_names():
         report.result("copy", "lstm", "L=7")
     with pytest.raises(ValueError, match="metric must be one of"):
         report.result("copy", "lstm", "training", "accuracy")
+
+
+def test_training_budgets_follow_the_recipes_and_the_zoo():
+    """The chapters' budget sentence: wall-time recipes in minutes, step recipes in iterations
+    with the minutes they took, fine-tunes with their iterations and the total from config.json."""
+    from ntmlib.training.recipes import recipe
+
+    words = report.training_budgets("copy")
+    lstm = recipe("copy", "lstm").config
+    assert f"LSTM {lstm.steps:,} iterations, {zoo.info('copy', 'lstm')['wall_seconds'] / 60:.1f} min" in words
+    fine_tune = recipe("copy", "ntm-ff").fine_tune.config
+    assert f"NTM-FF 5 min + a {fine_tune.steps:,}-iteration fine-tune" in words
+    assert words.startswith("NTM-LSTM 5 min;")
+    assert report.training_budgets("ngrams") == f"all three {recipe('ngrams', 'lstm').config.max_seconds / 60:g} min"
+    with pytest.raises(ValueError, match="no zoo recipe"):
+        report.training_budgets("sorting")
