@@ -99,6 +99,9 @@ def test_chapter_is_a_notebook(docname):
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     first_md = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
     assert _source(first_md).lstrip().startswith("# "), f"{docname}: must start with a '# Title'"
+    ids = [cell.get("id") for cell in nb["cells"]]
+    assert None not in ids, f"{docname}: cell {ids.index(None)} has no id (nbformat 4.5 requires one)"
+    assert len(ids) == len(set(ids)), f"{docname}: two cells share an id"
 
 
 @pytest.mark.parametrize("docname", CHAPTERS)

@@ -46,6 +46,7 @@ DEFINITIONS = {
     ("06_training", "3 times"),            # the cap of the learning-rate rule, a setting
     ("07_copy", "8 bits"),                 # the task: 8-bit vectors
     ("07_copy", "32 sequences"),           # the batch size, a setting
+    ("07_copy", "960 target bits"),        # a copy of length 120: 8 x 120 bits, the task's size
     ("07_copy", "8 sequences"),            # evaluation size of the table, a setting
     ("08_repeat_copy", "8 sequences"),
     ("08_repeat_copy", "16 sequences"),    # exercise 1's evaluation size, a setting
