@@ -225,3 +225,27 @@ def test_training_budgets_follow_the_recipes_and_the_zoo():
     assert report.training_budgets("ngrams") == f"all three {recipe('ngrams', 'lstm').config.max_seconds / 60:g} min"
     with pytest.raises(ValueError, match="no zoo recipe"):
         report.training_budgets("sorting")
+
+
+#: Claims the zoo's recipes refute: the budgets differ by model (report.training_budgets says
+#: how), and §4.6 gives no batch size.
+REFUTED = re.compile(r"(trained|train|trains) for the same wall time|in the same wall time|"
+                     r"(paper|authors)\b[^.]*\b(used|trained (with|on)) one sequence per update", re.I)
+
+
+def _captions(name: str) -> list[tuple[str, str]]:
+    return [(cell["id"], cell.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("caption", ""))
+            for cell in _cells(name)]
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "chapters").glob("*.ipynb")))
+def test_no_refuted_budget_claims(name):
+    found = [f"{cell_id}: {match.group()!r}" for cell_id, text in _prose(name) + _captions(name)
+             for match in REFUTED.finditer(text)]
+    assert found == [], "the budgets are the recipes' (report.training_budgets); §4.6 gives no batch size"
+
+
+def test_the_refuted_claims_are_caught():
+    assert REFUTED.search("note that the three stop early: they trained for the same wall time.")
+    assert REFUTED.search("The paper used one sequence per update.")
+    assert not REFUTED.search("we read its learning rates as those of one sequence per update")
