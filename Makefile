@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: book test browser-deps zoo results write-focus beyond ablations bench bench-explorers clean
+.PHONY: book test browser-deps zoo results write-focus beyond ablations bench bench-explorers page-weight clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ bench: $(STAMP)
 ## The explorers' redraw latency in Chromium, slider input to redraw (prints figures; needs `make book`).
 bench-explorers: $(STAMP) browser-deps
 	$(PY) tools/bench_explorers.py
+
+## Each page of _build/html: the files it loads and their total at gzip size (needs `make book`).
+page-weight: $(STAMP)
+	$(PY) tools/page_weight.py _build/html --parts --json _build/page_weight.json
 
 clean:
 	rm -rf _build .pytest_cache artifacts

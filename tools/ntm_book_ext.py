@@ -20,6 +20,13 @@
    _static/widgets/<module name>.js, where the page's require.js finds them.
 5. An inline script registered while the documents are read (sphinx-thebe's
    `const THEBE_JS_URL = ...`) is written into each page once, not twice.
+6. Lighter pages (`lighten`, at build-finished; it also runs on an already built
+   tree): the theme's fontawesome.js (0.53 MB gzip; site/ntm-book.css draws the
+   icons the theme uses as inline SVG masks) is dropped from every page; MathJax
+   (its config and script) from pages without math; the widget manager (require.js,
+   ntm-widgets.js, embed-amd.js) from pages without a widget state; and the theme
+   CSS's Font Awesome @font-face rules (no glyph of those fonts is drawn any more, so
+   no browser would fetch them, and no measure counts them).
 """
 
 from __future__ import annotations
@@ -88,6 +95,54 @@ def _scripts_once(app, pagename, templatename, context, doctree):
         seen.add(key)
 
 
+_FONTAWESOME = re.compile(r'[ \t]*<script[^>]*src="[^"]*/scripts/fontawesome\.js[^"]*"[^>]*></script>\n?')
+_MATHJAX = re.compile(r'[ \t]*(<script>window\.MathJax = .*?</script>|<script[^>]*src="[^"]*mathjax/[^"]*"[^>]*></script>)\n?')
+_WIDGET_MANAGER = re.compile(
+    r'[ \t]*<script[^>]*src="[^"]*(requirejs/require\.js|ntm-widgets\.js|html-manager/dist/embed-amd\.js)[^"]*"[^>]*></script>\n?')
+_HAS_MATH = re.compile(r'class="[^"]*\bmath\b|\\\(|\\\[|\$\$')
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def lighten_html(text: str) -> str:
+    """One page without the scripts it does not need (see 6. above)."""
+    text = _FONTAWESOME.sub("", text)
+    body = text.split("<body", 1)[-1]
+    if not _HAS_MATH.search(body):
+        text = _MATHJAX.sub("", text)
+    if WIDGET_STATE not in text:
+        text = _WIDGET_MANAGER.sub("", text)
+    return text
+
+
+_FA_FONT_FACE = re.compile(r"@font-face\{[^}]*Font Awesome[^}]*\}")
+
+
+def lighten(outdir) -> list[Path]:
+    """Rewrite every HTML page under `outdir` with `lighten_html` (and the theme's CSS
+    without Font Awesome's @font-face); the files changed."""
+    changed = []
+    for css in (Path(outdir) / "_static" / "styles").glob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        light = _FA_FONT_FACE.sub("", text)
+        if light != text:
+            css.write_text(light, encoding="utf-8")
+            changed.append(css)
+    for page in Path(outdir).rglob("*.html"):
+        if "_static" in page.relative_to(outdir).parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        light = lighten_html(text)
+        if light != text:
+            page.write_text(light, encoding="utf-8")
+            changed.append(page)
+    return changed
+
+
+def _lighten(app, exception):
+    if exception is None and app.builder.format == "html":
+        lighten(app.outdir)
+
+
 def setup(app):
     app.add_config_value("ntm_widget_modules", {}, "html", types=[dict])
     app.connect("config-inited", _fetch_assets)
@@ -95,4 +150,5 @@ def setup(app):
     app.connect("env-get-updated", _number_per_chapter, priority=900)  # after Sphinx's numbering (500)
     app.connect("html-page-context", _scripts_once, priority=900)
     app.connect("build-finished", _copy_widget_modules)
+    app.connect("build-finished", _lighten)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
