@@ -9,6 +9,7 @@
 The book's figures (:mod:`ntmlib.book.figures`) draw these; nothing here imports matplotlib.
 """
 from .arrays import sigmoid, to_numpy, used_locations
+from .content import content_weightings
 from .beyond import beyond_dir, current_runs, load_beyond, zoo_table
 from .ngrams import context_consistency, context_locations, context_string, ngram_contexts
 from .priority import (priority_head_fits, priority_read_matches, priority_read_order, unwrap_locations,
@@ -16,7 +17,7 @@ from .priority import (priority_head_fits, priority_read_matches, priority_read_
 from .recall import recall_read_sources
 from .sweeps import sweep_generalisation
 
-__all__ = ["beyond_dir", "context_consistency", "context_locations", "context_string", "current_runs",
+__all__ = ["beyond_dir", "content_weightings", "context_consistency", "context_locations", "context_string", "current_runs",
            "load_beyond", "ngram_contexts", "priority_head_fits", "priority_read_matches", "priority_read_order",
            "recall_read_sources", "sigmoid", "sweep_generalisation", "to_numpy",
            "unwrap_locations", "used_locations", "write_location_fit", "zoo_table"]
