@@ -46,9 +46,7 @@ def default_learning_rate(task: str, arch: str, optimizer: str = "rmsprop", batc
     sequences averages B gradients, whose noise falls as sqrt(B), which allows a larger step
     than the paper's per-sequence rate; the increase is capped at 3x, the fastest setting
     measured that stays smooth once converged, and applied to every task and architecture.
-    At batch 1 the rule gives the paper's own rate.
-
-    The runs behind it: copy NTM-LSTM, batch 32, RMSProp (momentum 0.9, decay 0.95), sequences
+    At batch 1 the rule gives the paper's own rate. The runs behind it: copy NTM-LSTM, batch 32, RMSProp (momentum 0.9, decay 0.95), sequences
     until the bit errors at length 20 fell below 0.1 (median and range over the runs):
 
     ===========================  ====  ===================================================

@@ -16,8 +16,8 @@ every explorer on the page:
 - for the replays, the drawn step equals the recorded trace at that step (the trace the
   page carries is model.trace's, bit for bit: tests/book/test_replay.py).
 
-Zero console errors and zero page errors on every explorer page. Chapter 7's explorer runs
-the trained model live in the page: tests/book/test_browser_live.py checks it.
+Zero console errors and zero page errors on every explorer page. The explorers of chapters 7
+and 8 run the trained model live in the page: tests/book/test_browser_live.py checks them.
 """
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ EXPLORER_PAGES = {
     "chapters/03_content_addressing": ["content"],
     "chapters/04_location_addressing": ["addressing"],
     "chapters/05_controllers_and_heads": ["scalar"],
-    "chapters/08_repeat_copy": ["replay"],
     "chapters/09_associative_recall": ["replay"],
     "chapters/10_ngrams": ["replay"],
     "chapters/11_priority_sort": ["replay"],
