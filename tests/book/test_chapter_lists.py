@@ -5,7 +5,7 @@
    and the map of the book (the table under "## A map of the book", one row per chapter,
    whose bold title is the chapter's own "# N. Title").
 2. Every numbered exercise of every chapter's "## Exercises" section has a
-   "<details><summary>Solution" block, except those listed in EXPECTED_MISSING.
+   "<details><summary>Solution" block.
 """
 from __future__ import annotations
 
@@ -19,12 +19,6 @@ from helpers import ROOT, book_sources
 _, _, DOCNAMES = book_sources()
 INTRO = "chapters/intro"
 CHAPTERS = [d for d in DOCNAMES if d != INTRO]
-
-#: Exercises that have no solution yet, {docname: exercise numbers}: the ones missing when
-#: this test was added, in chapters teammates are completing in parallel. Empty it (and
-#: keep it empty) once their branches are merged: the test fails both for a missing
-#: solution not listed here and for a listed one that has since been written.
-EXPECTED_MISSING: dict[str, set[int]] = {}
 
 
 def _markdown(docname: str) -> list[str]:
@@ -81,17 +75,6 @@ def _exercises(docname: str) -> dict[int, str]:
             for i, m in enumerate(starts)}
 
 
-def missing_solutions() -> dict[str, set[int]]:
-    missing = {}
-    for docname in CHAPTERS:
-        exercises = _exercises(docname)
-        assert exercises, f"{docname}: its Exercises section has no numbered exercise"
-        lacking = {n for n, text in exercises.items() if "<details><summary>Solution" not in text}
-        if lacking:
-            missing[docname] = lacking
-    return missing
-
-
 def test_the_scan_finds_exercises_and_solutions():
     """The scan can fail: chapter 12's five exercises are found, each with its solution."""
     exercises = _exercises("chapters/12_beyond")
@@ -101,12 +84,7 @@ def test_the_scan_finds_exercises_and_solutions():
 
 @pytest.mark.parametrize("docname", CHAPTERS)
 def test_every_exercise_has_a_solution(docname):
-    lacking = missing_solutions().get(docname, set())
-    expected = EXPECTED_MISSING.get(docname, set())
-    assert lacking <= expected, f"{docname}: exercises {sorted(lacking - expected)} have no Solution block"
-    assert expected <= lacking, (f"{docname}: exercises {sorted(expected - lacking)} have solutions now: "
-                                 "remove them from EXPECTED_MISSING")
-
-
-def test_expected_missing_names_chapters_of_the_book():
-    assert set(EXPECTED_MISSING) <= set(CHAPTERS)
+    exercises = _exercises(docname)
+    assert exercises, f"{docname}: its Exercises section has no numbered exercise"
+    lacking = sorted(n for n, text in exercises.items() if "<details><summary>Solution" not in text)
+    assert not lacking, f"{docname}: exercises {lacking} have no Solution block"
